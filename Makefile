@@ -1,0 +1,51 @@
+# Qiao: two commands take a fresh machine to a running server (make run) or a passing suite (make test).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+QIAO := $(PY) -m qiao
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lint check messages demo clean serve browser-deps
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+messages: $(STAMP)
+	@if command -v msgfmt >/dev/null; then cd qiao && ../$(QIAO) compilemessages --ignore '.venv' >/dev/null; fi
+
+run: setup
+	$(QIAO) migrate --noinput
+	$(QIAO) collectstatic --noinput --verbosity 0
+	$(QIAO) demo --if-empty
+	@echo
+	@echo "  Qiao is running at http://$(HOST):$(PORT)/"
+	@echo "  Log in as admin / qiao-demo-2024 (everything), or see README.md for the users of each role."
+	@echo "  Stop with Ctrl-C."
+	@echo
+	$(VENV)/bin/gunicorn qiao.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	  --access-logfile - --timeout 120
+
+test: setup
+	$(QIAO) check --fail-level WARNING
+	$(QIAO) makemigrations --check --dry-run
+	$(PY) -m pytest -q $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; exit $$status
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(QIAO) makemigrations --check --dry-run
+
+browser-deps:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk)
+
+clean:
+	rm -rf $(VENV) var/static

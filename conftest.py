@@ -1,0 +1,83 @@
+"""Shared fixtures: a small service network with a user of every role at every level.
+
+centre (中心)
+├── base A (基地甲) ── county office A1 (A1办事处)
+├── base B (基地乙)
+└── HK workstation (香港工作站)
+"""
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def network(db):
+    from qiao.core.models import Unit, UnitKind
+
+    centre = Unit.objects.create(name="中心", kind=UnitKind.CENTRE, code="centre")
+    base_a = Unit.objects.create(name="基地甲", kind=UnitKind.BASE, parent=centre, code="base-a")
+    office_a1 = Unit.objects.create(name="A1办事处", kind=UnitKind.OFFICE, parent=base_a, code="office-a1")
+    base_b = Unit.objects.create(name="基地乙", kind=UnitKind.BASE, parent=centre, code="base-b")
+    hk = Unit.objects.create(name="香港工作站", kind=UnitKind.WORKSTATION, parent=centre, code="hk")
+    return {"centre": centre, "a": base_a, "a1": office_a1, "b": base_b, "hk": hk}
+
+
+@pytest.fixture
+def make_user(db):
+    from qiao.core.models import Membership, User
+
+    def make(username, unit=None, role="staff", **extra):
+        user = User.objects.create_user(username=username, password="Qiao-test-pass-9", **extra)
+        if unit is not None:
+            Membership.objects.create(user=user, unit=unit, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_person(db):
+    from qiao.people.models import Person
+    from qiao.people.services import save_person
+
+    def make(unit, name="陳大文", user=None, documents=None, **fields):
+        fields.setdefault("name_latin", "CHAN Tai Man" if name == "陳大文" else "")
+        person = Person(unit=unit, name=name, **fields)
+        if user is None:
+            from qiao.core.models import User
+
+            user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+                "root", password="Qiao-root-pass-9")
+        return save_person(user, person, documents=documents or [])
+
+    return make
+
+
+@pytest.fixture
+def make_org(db):
+    from qiao.orgs.models import Organization
+
+    def make(unit, name="香港青年联会", **fields):
+        return Organization.objects.create(unit=unit, name=name, **fields)
+
+    return make
+
+
+@pytest.fixture
+def api(db):
+    from rest_framework.test import APIClient
+
+    def client_for(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return client_for

@@ -1,0 +1,22 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from qiao.core.api.views import UnitViewSet, UserViewSet
+from qiao.orgs.api.views import OrganizationViewSet
+from qiao.people.api.views import AffiliationViewSet, PersonViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("units", UnitViewSet)
+router.register("users", UserViewSet)
+router.register("people", PersonViewSet)
+router.register("organizations", OrganizationViewSet)
+router.register("affiliations", AffiliationViewSet)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

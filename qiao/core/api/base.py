@@ -1,0 +1,72 @@
+"""Base classes for every API viewset: scoped querysets, writes through services, history."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+
+from .. import search, services
+
+
+class ScopedViewSet(viewsets.ModelViewSet):
+    """A model viewset that only ever reaches records the caller may see.
+
+    Subclasses name `queryset`, `serializer_class` and `filterset_class`; `?q=` runs the
+    cross-script search when the model is searchable.
+    """
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    save_service = staticmethod(services.save)
+
+    def get_queryset(self):
+        queryset = super().get_queryset().restrict(self.request.user, "view")
+        query = self.request.query_params.get("q", "").strip() if self.action == "list" else ""
+        if query and issubclass(queryset.model, search.SearchableModel):
+            queryset = search.search(queryset, query)
+        return queryset
+
+    def perform_create(self, serializer):
+        serializer.instance = self.save_service(self.request.user, serializer.build(), **serializer.extras())
+
+    def perform_update(self, serializer):
+        serializer.instance = self.save_service(self.request.user, serializer.build(), **serializer.extras())
+
+    def perform_destroy(self, instance):
+        services.delete(self.request.user, instance)
+
+
+def searchable(viewset_class):
+    """Document `?q=` on a viewset's list."""
+    return extend_schema_view(
+        list=extend_schema(parameters=[OpenApiParameter(
+            "q", str, description=str(_("Search in any script: Chinese characters, pinyin, Jyutping, Latin name.")))])
+    )(viewset_class)
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    """A model serializer whose save goes through the services layer.
+
+    `build()` returns an unsaved instance with the validated scalar fields applied; `extras()`
+    returns the many-to-many values and an `after` hook for nested children.
+    """
+
+    def build(self) -> models.Model:
+        data = dict(self.validated_data)
+        instance = self.instance or self.Meta.model()
+        for field in instance._meta.many_to_many:
+            data.pop(field.name, None)
+        for name in self.nested_fields():
+            data.pop(name, None)
+        for key, value in data.items():
+            setattr(instance, key, value)
+        return instance
+
+    def nested_fields(self) -> tuple[str, ...]:
+        return ()
+
+    def extras(self) -> dict:
+        model = self.Meta.model
+        m2m = {f.name: self.validated_data[f.name] for f in model._meta.many_to_many if f.name in self.validated_data}
+        return {"m2m": m2m} if m2m else {}

@@ -1,0 +1,72 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import scoping
+from .models import Membership, Unit, UnitKind, User
+from .roles import Role
+
+
+class UnitScopeFilter(django_filters.ModelChoiceFilter):
+    """Records owned by a unit and every unit below it."""
+
+    def __init__(self, *args, field_path: str = "unit", **kwargs):
+        self.field_path = field_path
+        kwargs.setdefault("label", _("Unit (with sub-units)"))
+        kwargs.setdefault("queryset", _visible_units)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_path}__path__startswith": value.path})
+
+
+def _visible_units(request):
+    if request is None:
+        return Unit.objects.none()
+    return scoping.units_for_choice(request.user, "view")
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """Every filterset accepts `q` (the search box is handled by the list view / viewset)."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="noop")
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+
+class UnitFilterSet(BaseFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=UnitKind.choices, label=_("kind"))
+    parent = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("parent unit"))
+
+    class Meta:
+        model = Unit
+        fields = ["kind", "parent"]
+
+    def noop(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class UserFilterSet(BaseFilterSet):
+    unit = UnitScopeFilter(field_path="memberships__unit")
+    role = django_filters.ChoiceFilter(field_name="memberships__role", choices=Role.choices, label=_("role"))
+    is_active = django_filters.BooleanFilter(label=_("active"))
+
+    class Meta:
+        model = User
+        fields = ["unit", "role", "is_active"]
+
+    def noop(self, queryset, name, value):
+        return queryset.filter(Q(username__icontains=value) | Q(display_name__icontains=value)
+                               | Q(first_name__icontains=value) | Q(last_name__icontains=value))
+
+
+class MembershipFilterSet(django_filters.FilterSet):
+    unit = UnitScopeFilter()
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("role"))
+
+    class Meta:
+        model = Membership
+        fields = ["unit", "role", "user"]

@@ -1,0 +1,193 @@
+"""Change history: every create, update and delete of a logged model, as before → after snapshots.
+
+Signal handlers capture the "before" snapshot of the record whose history tab shows the change (the
+root: the record itself or its parent), and write one ChangeRecord per root when the outermost
+`capture()` block ends, still inside the caller's transaction. Saves outside any capture block
+(a shell, a migration) are written at once.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import decimal
+from contextlib import contextmanager
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+
+from . import context
+
+_pending: contextvars.ContextVar[dict | None] = contextvars.ContextVar("qiao_history", default=None)
+
+
+def _value(value):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _value(v) for k, v in value.items()}
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The record's own fields plus its declared children, as JSON-ready values."""
+    data = {}
+    exclude = set(getattr(obj, "history_exclude", ()))
+    for f in obj._meta.concrete_fields:
+        if f.name in exclude or f.primary_key:
+            continue
+        data[f.attname] = _value(getattr(obj, f.attname))
+    for f in obj._meta.many_to_many:
+        if f.name not in exclude:
+            data[f.name] = sorted(str(o) for o in getattr(obj, f.name).all())
+    for name in getattr(obj, "history_children", ()):
+        data[name] = [child.history_summary() for child in getattr(obj, name).all()]
+    return data
+
+
+def _fresh(root: models.Model) -> models.Model | None:
+    return type(root)._base_manager.filter(pk=root.pk).first()
+
+
+def _logged(instance) -> bool:
+    from .models import ChangeLoggedModel
+
+    return isinstance(instance, ChangeLoggedModel)
+
+
+def _remember(root: models.Model, before: dict | None, pending: dict) -> None:
+    key = (type(root), root.pk)
+    if key not in pending:
+        pending[key] = before
+
+
+def _write(model, pk, before: dict | None, after_obj: models.Model | None, repr_hint: str = "") -> None:
+    from .models import ChangeAction, ChangeRecord
+
+    after = snapshot(after_obj) if after_obj is not None else None
+    if before == after:
+        return
+    if before is None:
+        action = ChangeAction.CREATE
+    elif after is None or (after.get("deleted_at") and not before.get("deleted_at")):
+        action = ChangeAction.DELETE  # erased, or soft-deleted
+    else:
+        action = ChangeAction.UPDATE
+    actor = context.current()
+    ChangeRecord.objects.create(
+        user_id=actor.user_id,
+        user_name=actor.user_name,
+        request_id=actor.request_id,
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        object_id=pk,
+        object_repr=(str(after_obj) if after_obj is not None else repr_hint)[:200],
+        action=action,
+        before=before,
+        after=after,
+    )
+
+
+@contextmanager
+def capture():
+    """Collect changes made inside the block and write one history entry per changed record."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: dict = {}
+    token = _pending.set(pending)
+    try:
+        yield
+        _flush(pending)
+    finally:
+        _pending.reset(token)
+
+
+def _flush(pending: dict) -> None:
+    for (model, pk), before in pending.items():
+        fresh = model._base_manager.filter(pk=pk).first()
+        hint = ""
+        if fresh is None and before is not None:
+            hint = str(before.get("name") or before.get("title") or f"#{pk}")
+        _write(model, pk, before, fresh, hint)
+
+
+@receiver(pre_save)
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw or not _logged(instance):
+        return
+    root = instance.history_root()
+    if root is None or root.pk is None:
+        return  # a new root: it has no before-state
+    pending = _pending.get()
+    stored = _fresh(root)  # the database still holds the old values of the record and its children
+    before = snapshot(stored) if stored is not None else None
+    if pending is not None:
+        _remember(root, before, pending)
+    else:
+        instance.__dict__["_history_before"] = (root, before)
+
+
+@receiver(post_save)
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not _logged(instance):
+        return
+    root = instance.history_root()
+    if root is None:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        if created and root is instance:
+            _remember(root, None, pending)
+        return
+    saved = instance.__dict__.pop("_history_before", None)
+    before = saved[1] if saved else None
+    _write(type(root), root.pk, before, _fresh(root))
+
+
+@receiver(pre_delete)
+def _before_delete(sender, instance, **kwargs):
+    if not _logged(instance):
+        return
+    root = instance.history_root()
+    if root is None or root.pk is None:
+        return
+    before = snapshot(_fresh(root) or root)
+    pending = _pending.get()
+    if pending is not None:
+        _remember(root, before, pending)
+    else:
+        instance.__dict__["_history_before"] = (root, before)
+
+
+@receiver(post_delete)
+def _after_delete(sender, instance, **kwargs):
+    if not _logged(instance) or _pending.get() is not None:
+        return
+    saved = instance.__dict__.pop("_history_before", None)
+    if saved:
+        root, before = saved
+        _write(type(root), root.pk, before, _fresh(root), str(root))
+
+
+@receiver(m2m_changed)
+def _m2m(sender, instance, action, reverse, **kwargs):
+    if reverse or not _logged(instance) or instance.pk is None:
+        return
+    pending = _pending.get()
+    if action.startswith("pre_"):
+        before = snapshot(_fresh(instance) or instance)
+        if pending is not None:
+            _remember(instance, before, pending)
+        else:
+            instance.__dict__["_history_m2m_before"] = before
+    elif action.startswith("post_") and pending is None:
+        before = instance.__dict__.pop("_history_m2m_before", None)
+        _write(type(instance), instance.pk, before, _fresh(instance))

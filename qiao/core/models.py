@@ -1,0 +1,346 @@
+"""The service network, users and memberships, and the building blocks every domain model uses."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qiao import text
+
+from .roles import Role
+from .scoping import RestrictedManager, RestrictedQuerySet, unit_ids
+
+PATH_STEP = 10  # digits per level in Unit.path
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Mixins composed into domain models
+
+
+class ChangeLoggedModel(models.Model):
+    """Keeps created/updated stamps; every save and delete is written to the change history."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    # names of fields left out of history snapshots, and reverse relations snapshotted with the record
+    history_exclude: tuple[str, ...] = ("created", "updated")
+    history_children: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def history_root(self) -> models.Model:
+        """The record whose history tab shows changes to this one (itself, or its parent)."""
+        return self
+
+
+class OwnedModel(models.Model):
+    """A record holding personal or business data, owned by one unit."""
+
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    scope_field = "unit"
+
+    objects = RestrictedManager()
+
+    class Meta:
+        abstract = True
+
+
+class LiveQuerySet(RestrictedQuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+
+class LiveManager(models.Manager.from_queryset(LiveQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class SoftDeleteModel(models.Model):
+    """Deleting only marks the record; it disappears from every list but stays restorable."""
+
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = LiveManager()
+    all_objects = models.Manager.from_queryset(LiveQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def soft_delete(self, user) -> None:
+        self.deleted_at = timezone.now()
+        self.deleted_by = user
+        self.save(update_fields=["deleted_at", "deleted_by", "updated"])
+
+    def restore(self) -> None:
+        self.deleted_at = None
+        self.deleted_by = None
+        self.save(update_fields=["deleted_at", "deleted_by", "updated"])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The service network
+
+
+class UnitKind(models.TextChoices):
+    CENTRE = "centre", _("Centre")
+    BASE = "base", _("Base")
+    WORKSTATION = "workstation", _("Workstation")
+    OFFICE = "office", _("Office")
+    ASSOCIATION = "association", _("Association")
+    OTHER = "other", _("Other")
+
+
+class UnitQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = "view"):
+        ids = unit_ids(user, action)
+        return self if ids is None else self.filter(id__in=ids)
+
+
+class Unit(ChangeLoggedModel):
+    """A centre, base, workstation or office. Units form a tree of any depth."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.BASE)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.SlugField(_("code"), max_length=50, unique=True, null=True, blank=True,
+                            help_text=_("Short code used on the command line, e.g. hz-centre."))
+    description = models.TextField(_("description"), blank=True)
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    scope_field = "id"
+    objects = models.Manager.from_queryset(UnitQuerySet)()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return max(len(self.path) // (PATH_STEP + 1) - 1, 0)
+
+    @property
+    def depth_range(self) -> range:
+        return range(self.depth)
+
+    def clean(self) -> None:
+        if self.parent_id and self.pk:
+            node = self.parent
+            while node is not None:
+                if node.pk == self.pk:
+                    raise ValidationError({"parent": _("A unit cannot be placed under itself or its own sub-unit.")})
+                node = node.parent
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            parent_path = self.parent.path if self.parent_id else ""
+            path = f"{parent_path}{self.pk:0{PATH_STEP}d}."
+            if path != self.path:
+                old = self.path
+                Unit.objects.filter(pk=self.pk).update(path=path)
+                if old:
+                    for child in Unit.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                        Unit.objects.filter(pk=child.pk).update(path=path + child.path[len(old):])
+                self.path = path
+
+    def ancestors(self) -> list[Unit]:
+        ids = [int(part) for part in self.path.split(".") if part][:-1]
+        by_id = Unit.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def subtree(self):
+        return Unit.objects.filter(path__startswith=self.path)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Users and memberships
+
+
+class UserQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = "view"):
+        ids = unit_ids(user, "manage" if action != "view" else "view")
+        if ids is None:
+            return self
+        visible = models.Q(memberships__unit_id__in=ids)
+        if action == "view":
+            visible |= models.Q(pk=user.pk)
+        return self.filter(pk__in=User.objects.filter(visible).values("pk"))
+
+
+class QiaoUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+
+    objects = QiaoUserManager()
+    scope_field = "memberships__unit"
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class Membership(ChangeLoggedModel):
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+
+    scope_field = "unit"
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["unit__path", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="membership_unique_user_unit")]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit} ({self.get_role_display()})"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Tags shared by people, organisations and (later) demands
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    key = models.CharField(max_length=100, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = text.compact(self.name)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def for_names(cls, names) -> list[Tag]:
+        """Tags for the given names, created when new; 人工智能 and 人工智慧 stay distinct, 陳/陈 fold."""
+        tags = []
+        for name in names:
+            name = " ".join(str(name).split())
+            key = text.compact(name)
+            if not key:
+                continue
+            tag = cls.objects.filter(key=key).first() or cls.objects.create(name=name)
+            if tag not in tags:
+                tags.append(tag)
+        return tags
+
+
+# ---------------------------------------------------------------------------------------------------------
+# History and search keys
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+
+
+class ChangeRecord(models.Model):
+    """One change to one record: who, when, from which request, before → after. Never edited."""
+
+    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("user"))
+    user_name = models.CharField(_("user name"), max_length=150, blank=True)
+    request_id = models.CharField(_("request"), max_length=36, blank=True, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField()
+    object_repr = models.CharField(_("record"), max_length=200)
+    action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"], name="change_object_time")]
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError("History cannot be edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("History cannot be deleted.")
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every field that differs."""
+        before, after = self.before or {}, self.after or {}
+        return [(key, before.get(key), after.get(key)) for key in sorted(set(before) | set(after))
+                if before.get(key) != after.get(key)]
+
+
+class SearchKey(models.Model):
+    """Derived search keys (folded name, pinyin, Jyutping, Latin tokens) for one record."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField()
+    key = models.CharField(max_length=120)
+    weight = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["content_type", "key"], name="searchkey_lookup"),
+            # PostgreSQL: LIKE 'prefix%' needs the pattern operator class (ignored on SQLite)
+            models.Index(fields=["key"], name="searchkey_key_prefix", opclasses=["text_pattern_ops"]),
+            models.Index(fields=["content_type", "object_id"], name="searchkey_object"),
+        ]
+
+
+def _unit_url(self) -> str:
+    from django.urls import reverse
+
+    return reverse("core:unit", args=[self.pk])
+
+
+def _user_url(self) -> str:
+    from django.urls import reverse
+
+    return reverse("core:user", args=[self.pk])
+
+
+Unit.get_absolute_url = _unit_url
+User.get_absolute_url = _user_url

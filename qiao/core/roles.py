@@ -1,0 +1,29 @@
+"""Roles and what each may do. The single table the scoping rule reads."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("Viewer")
+    STAFF = "staff", _("Staff")
+    MANAGER = "manager", _("Manager")
+    ADMIN = "admin", _("Administrator")
+
+
+RANK = {Role.VIEWER: 1, Role.STAFF: 2, Role.MANAGER: 3, Role.ADMIN: 4}
+
+# action → the least role that may perform it on records owned by a unit in the member's subtree
+ACTIONS = {
+    "view": Role.VIEWER,
+    "add": Role.STAFF,
+    "change": Role.STAFF,
+    "export": Role.STAFF,
+    "delete": Role.MANAGER,
+    "share": Role.MANAGER,
+    "manage": Role.ADMIN,  # units below, memberships, users
+}
+
+
+def role_allows(role: str, action: str) -> bool:
+    return RANK[Role(role)] >= RANK[ACTIONS[action]]

@@ -1,0 +1,220 @@
+"""Generic views: a list, detail, edit or delete page is declared, not written."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from . import exporters, scoping, search, services
+from .models import ChangeRecord
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """Fetch records only through the restricted queryset."""
+
+    queryset = None
+    action = "view"
+
+    def get_queryset(self):
+        return self.queryset.all().restrict(self.request.user, self.action)
+
+
+class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
+    """A filtered, sorted, paged, searchable and exportable list; htmx requests get the table only."""
+
+    template_name = "generic/object_list.html"
+    paginate_by = 50
+    export_name = "export"
+    title = ""
+    add_url_name = ""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        query = self.request.GET.get("q", "").strip()
+        if query and issubclass(queryset.model, search.SearchableModel):
+            queryset = search.search(queryset, query)
+        return queryset
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return ["generic/_table.html"]
+        return [self.template_name]
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in exporters.FORMATS:
+            return self.export(fmt)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, fmt: str):
+        if not scoping.has_any(self.request.user, "export"):
+            raise PermissionDenied(_("You do not have permission to export."))
+        self.action = "export"
+        filterset = self.get_filterset(self.get_filterset_class())
+        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
+        table = self.get_table_class()(queryset, exclude=("actions",))
+        RequestConfig(self.request, paginate=False).configure(table)
+        return exporters.write(table.as_values(), fmt, self.export_name)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        model = self.queryset.model
+        context.update(
+            title=self.title or model._meta.verbose_name_plural,
+            model_name=model._meta.model_name,
+            add_url_name=self.add_url_name if scoping.has_any(self.request.user, "add") else "",
+            can_export=scoping.has_any(self.request.user, "export"),
+            query=self.request.GET.get("q", ""),
+        )
+        return context
+
+
+class ObjectMixin(ScopedMixin):
+    def get_object(self):
+        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        return obj
+
+
+class ObjectView(ObjectMixin, TemplateView):
+    """A record's page. Subclasses add related records to the context."""
+
+    tab = "overview"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.object
+        unit_id = scoping._owning_unit_id(obj) if hasattr(type(obj), "scope_field") else None
+        context.update(
+            object=obj,
+            tab=self.tab,
+            can_change=scoping.may(self.request.user, "change", unit_id) or self._shared_change(obj),
+            can_delete=scoping.may(self.request.user, "delete", unit_id),
+        )
+        return context
+
+    def _shared_change(self, obj) -> bool:
+        return type(obj).objects.restrict(self.request.user, "change").filter(pk=obj.pk).exists() \
+            if getattr(type(obj), "share_model", None) else False
+
+
+class ObjectHistoryView(ObjectView):
+    tab = "history"
+    template_name = "generic/object_history.html"
+    base_template = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        content_type = ContentType.objects.get_for_model(type(self.object))
+        context["changes"] = ChangeRecord.objects.filter(content_type=content_type, object_id=self.object.pk)[:200]
+        context["base_template"] = self.base_template
+        return context
+
+
+class ObjectEditView(ObjectMixin, TemplateView):
+    """Create or edit a record through a form whose `save(user)` calls the services layer."""
+
+    form_class = None
+    template_name = "generic/object_edit.html"
+    action = "change"
+
+    def get_object(self):
+        if "pk" not in self.kwargs:
+            return self.queryset.model()
+        return super().get_object()
+
+    def get_queryset(self):
+        model = self.queryset.model
+        if getattr(model, "share_model", None):
+            return self.queryset.all().restrict(self.request.user, "change")
+        return super().get_queryset()
+
+    def get_form(self, data=None, files=None):
+        return self.form_class(data, files, instance=self.object, user=self.request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        needed = "change" if "pk" in kwargs else "add"
+        if not scoping.has_any(request.user, needed) and not (
+            needed == "change" and getattr(self.queryset.model, "share_model", None)
+        ):
+            raise PermissionDenied(_("Your role does not allow this."))
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.get_form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                obj = form.save(request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error) or _("Your role does not allow this."))
+            else:
+                messages.success(request, _("Saved “%(name)s”.") % {"name": obj})
+                return HttpResponseRedirect(obj.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        context["model_name"] = self.queryset.model._meta.verbose_name
+        return context
+
+
+class ObjectDeleteView(ObjectMixin, TemplateView):
+    template_name = "generic/object_delete.html"
+    success_url_name = ""
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response({"object": self.object})
+
+    def post(self, request, *args, **kwargs):
+        from django.urls import reverse
+
+        self.object = self.get_object()
+        try:
+            services.delete(request.user, self.object)
+        except ProtectedError:
+            messages.error(request, _("This record is still in use by other records and cannot be deleted."))
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        messages.success(request, _("Deleted “%(name)s”.") % {"name": self.object})
+        return HttpResponseRedirect(reverse(self.success_url_name))
+
+
+class BulkDeleteView(ScopedMixin, View):
+    """Delete the selected records of a list, each one re-checked against the user's scope."""
+
+    success_url_name = ""
+
+    def post(self, request, *args, **kwargs):
+        from django.urls import reverse
+
+        ids = [int(pk) for pk in request.POST.getlist("pk") if pk.isdigit()]
+        objects = list(self.queryset.all().restrict(request.user, "delete").filter(pk__in=ids))
+        if len(objects) != len(set(ids)):
+            raise Http404(_("Some selected records are not available to you."))
+        with services.writing():
+            for obj in objects:
+                services.delete(request.user, obj)
+        messages.success(request, _("Deleted %(count)d records.") % {"count": len(objects)})
+        return HttpResponseRedirect(reverse(self.success_url_name))

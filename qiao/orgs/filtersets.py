@@ -1,0 +1,19 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from qiao.core.choices import Region
+from qiao.core.filtersets import BaseFilterSet, UnitScopeFilter
+
+from .models import Organization, OrganizationKind
+
+
+class OrganizationFilterSet(BaseFilterSet):
+    unit = UnitScopeFilter()
+    kind = django_filters.MultipleChoiceFilter(choices=OrganizationKind.choices, label=_("kind"))
+    region = django_filters.MultipleChoiceFilter(choices=Region.choices, label=_("region"))
+    industry = django_filters.CharFilter(lookup_expr="icontains", label=_("industry"))
+    parent = django_filters.NumberFilter(field_name="parent", label=_("parent organisation"))
+
+    class Meta:
+        model = Organization
+        fields = ["unit", "kind", "region", "industry", "parent"]

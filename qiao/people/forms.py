@@ -1,0 +1,173 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from qiao.core.forms import BootstrapMixin, ScopedModelForm
+from qiao.core.models import Unit
+from qiao.core.widgets import AutocompleteSelect
+from qiao.orgs.models import Organization
+
+from .models import Affiliation, DocumentKind, Education, Person, PersonShare
+from .services import clean_document, clean_phone, save_person
+
+
+class DocumentForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("document type"), choices=[("", "—"), *DocumentKind.choices], required=False)
+    number = forms.CharField(label=_("number"), max_length=40, required=False)
+    country = forms.CharField(label=_("issuing country"), max_length=60, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, number = cleaned.get("kind"), cleaned.get("number", "").strip()
+        if kind and number:
+            try:
+                cleaned["number"] = clean_document(kind, number)
+            except ValidationError as error:
+                self.add_error("number", error)
+        elif kind and not number:
+            self.add_error("number", _("Enter the number of this document."))
+        elif number and not kind:
+            self.add_error("kind", _("Choose the document type."))
+        return cleaned
+
+
+class EducationForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Education
+        fields = ["degree", "institution", "country", "field", "year"]
+
+    def has_content(self) -> bool:
+        return any(self.cleaned_data.get(f) for f in self.Meta.fields)
+
+
+DocumentFormSet = forms.formset_factory(DocumentForm, extra=1, can_delete=True)
+EducationFormSet = forms.formset_factory(EducationForm, extra=1, can_delete=True)
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.replace(",", "\n").replace("，", "\n").replace("；", "\n").replace(
+        ";", "\n").splitlines() if line.strip()]
+
+
+class PersonForm(ScopedModelForm):
+    phones_text = forms.CharField(label=_("phones"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text=_("One per line, e.g. +852 9123 4567 or 138 1234 5678."))
+    emails_text = forms.CharField(label=_("e-mails"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text=_("One per line."))
+    tags_text = forms.CharField(label=_("fields and skills"), required=False,
+                                help_text=_("Separate with commas, e.g. 人工智能, 金融科技."))
+
+    class Meta:
+        model = Person
+        fields = ["name", "name_latin", "gender", "birth_date", "region", "country", "unit", "employer",
+                  "employer_org", "title", "roles", "profile", "consent_date", "consent_scope", "consent_source",
+                  "notes"]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "consent_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "roles": forms.CheckboxSelectMultiple,
+            "employer_org": AutocompleteSelect("organizations"),
+            "profile": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, data=None, files=None, *, instance=None, user=None):
+        super().__init__(data, files, instance=instance, user=user)
+        self.limit("employer_org", Organization.objects.all())
+        self.fields["roles"].widget.attrs["class"] = "form-check-input"
+        if instance and instance.pk:
+            self.fields["phones_text"].initial = "\n".join(instance.phones or [])
+            self.fields["emails_text"].initial = "\n".join(instance.emails or [])
+            self.fields["tags_text"].initial = ", ".join(t.name for t in instance.tags.all())
+            documents = [{"kind": d.kind, "number": d.display_number, "country": d.country}
+                         for d in instance.documents.all()]
+            education = [e.history_summary() for e in instance.education.all()]
+        else:
+            documents, education = [], []
+        self.documents = DocumentFormSet(data, prefix="doc", initial=documents)
+        self.education = EducationFormSet(data, prefix="edu", initial=education)
+
+    def clean_phones_text(self):
+        region = self.data.get("region", "")
+        phones, errors = [], []
+        for value in _lines(self.cleaned_data["phones_text"]):
+            try:
+                phones.append(clean_phone(value, region))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return list(dict.fromkeys(phones))
+
+    def clean_emails_text(self):
+        emails = [e.lower() for e in _lines(self.cleaned_data["emails_text"])]
+        validator = forms.EmailField()
+        for email in emails:
+            validator.clean(email)
+        return list(dict.fromkeys(emails))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("region") == "OVERSEAS" and not cleaned.get("country"):
+            self.add_error("country", _("Give the country for an overseas person."))
+        return cleaned
+
+    def is_valid(self):
+        valid = super().is_valid()
+        return self.documents.is_valid() and self.education.is_valid() and valid
+
+    def save(self, user):
+        person = self.instance
+        for name, value in self.cleaned_data.items():
+            if name in ("roles",) or name.endswith("_text"):
+                continue
+            setattr(person, name, value)
+        person.phones = self.cleaned_data["phones_text"]
+        person.emails = self.cleaned_data["emails_text"]
+        documents = [
+            {"kind": f.cleaned_data["kind"], "number": f.cleaned_data["number"], "country": f.cleaned_data["country"]}
+            for f in self.documents.forms
+            if f.cleaned_data.get("kind") and not f.cleaned_data.get("DELETE")
+        ]
+        education = [
+            {k: f.cleaned_data.get(k) or ("" if k != "year" else None) for k in EducationForm.Meta.fields}
+            for f in self.education.forms
+            if f.cleaned_data and f.has_content() and not f.cleaned_data.get("DELETE")
+        ]
+        tags = [t.strip() for t in _lines(self.cleaned_data["tags_text"])]
+        return save_person(user, person, documents=documents, education=education, tags=tags,
+                           roles=self.cleaned_data.get("roles", []))
+
+
+class ShareForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = PersonShare
+        fields = ["unit", "access", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.all()
+
+
+class AffiliationForm(ScopedModelForm):
+    class Meta:
+        model = Affiliation
+        fields = ["person", "organization", "kind", "title", "start", "end", "unit"]
+        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"}),
+                   "person": AutocompleteSelect("people"), "organization": AutocompleteSelect("organizations")}
+
+    def __init__(self, data=None, files=None, *, instance=None, user=None):
+        super().__init__(data, files, instance=instance, user=user)
+        self.limit("person", Person.objects.all())
+        self.limit("organization", Organization.objects.all())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", _("The end date is before the start date."))
+        return cleaned
+
+    def save(self, user):
+        from qiao.core import services
+
+        return services.save(user, super().save(commit=False))

@@ -1,0 +1,32 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from qiao.core.tables import BaseTable
+
+from .models import Affiliation, Person
+
+
+class PersonTable(BaseTable):
+    select = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"name": "pk", "form": "bulk-form"}})
+    name = tables.LinkColumn("people:person", args=[tables.A("pk")], verbose_name=_("name"))
+    name_latin = tables.Column(verbose_name=_("name in Latin letters"))
+    region = tables.Column(verbose_name=_("region of origin"))
+    employer = tables.Column(verbose_name=_("employer"))
+    title = tables.Column(verbose_name=_("job title"))
+    unit = tables.Column(verbose_name=_("owning unit"), order_by=("unit__path",))
+    updated = tables.DateTimeColumn(verbose_name=_("updated"), format="Y-m-d")
+
+    class Meta(BaseTable.Meta):
+        model = Person
+        fields = ("select", "name", "name_latin", "gender", "region", "country", "employer", "title", "unit",
+                  "updated")
+
+
+class AffiliationTable(BaseTable):
+    person = tables.LinkColumn("people:person", args=[tables.A("person_id")], verbose_name=_("person"))
+    organization = tables.LinkColumn("orgs:organization", args=[tables.A("organization_id")],
+                                     verbose_name=_("organisation"))
+
+    class Meta(BaseTable.Meta):
+        model = Affiliation
+        fields = ("person", "kind", "title", "organization", "start", "end")

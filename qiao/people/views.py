@@ -1,0 +1,152 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views import View
+
+from qiao.core import scoping, services
+from qiao.core import views as generic
+
+from .filtersets import PersonFilterSet
+from .forms import AffiliationForm, PersonForm, ShareForm
+from .models import Affiliation, Person, PersonShare
+from .services import share_person, unshare_person
+from .tables import AffiliationTable, PersonTable
+
+people = Person.objects.select_related("unit")
+
+
+class PersonListView(generic.ObjectListView):
+    queryset = people
+    filterset_class = PersonFilterSet
+    table_class = PersonTable
+    export_name = "people"
+    add_url_name = "people:person_add"
+    bulk_delete_url_name = "people:person_bulk_delete"
+    trash_url_name = "people:person_trash"
+
+
+class PersonTrashView(generic.ObjectListView):
+    """Deleted people of the user's units, restorable by managers."""
+
+    queryset = Person.all_objects.filter(deleted_at__isnull=False).select_related("unit")
+    filterset_class = PersonFilterSet
+    table_class = PersonTable
+    template_name = "people/person_trash.html"
+    export_name = "people-deleted"
+    action = "delete"
+
+
+class PersonRestoreView(generic.ScopedMixin, View):
+    queryset = Person.all_objects.filter(deleted_at__isnull=False)
+    action = "delete"
+
+    def post(self, request, pk):
+        person = get_object_or_404(self.get_queryset(), pk=pk)
+        services.restore(request.user, person)
+        messages.success(request, _("Restored “%(name)s”.") % {"name": person})
+        return HttpResponseRedirect(person.get_absolute_url())
+
+
+class PersonView(generic.ObjectView):
+    queryset = people.prefetch_related("documents", "education", "tags", "roles")
+    template_name = "people/person.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        user = self.request.user
+        affiliations = Affiliation.objects.restrict(user, "view").filter(person=person).select_related(
+            "organization")
+        context["affiliations"] = AffiliationTable(affiliations, exclude=("person",))
+        context["shares"] = person.shares.select_related("unit")
+        context["can_share"] = scoping.may(user, "share", person.unit_id)
+        context["share_form"] = ShareForm()
+        context["affiliation_add"] = scoping.has_any(user, "add")
+        return context
+
+
+class PersonHistoryView(generic.ObjectHistoryView):
+    queryset = people
+    base_template = "people/person.html"
+
+
+class PersonEditView(generic.ObjectEditView):
+    queryset = Person.objects.all()
+    form_class = PersonForm
+    template_name = "people/person_edit.html"
+
+
+class PersonDeleteView(generic.ObjectDeleteView):
+    queryset = people
+    action = "delete"
+    success_url_name = "people:person_list"
+
+
+class PersonBulkDeleteView(generic.BulkDeleteView):
+    queryset = Person.objects.all()
+    success_url_name = "people:person_list"
+
+
+class PersonShareView(generic.ScopedMixin, View):
+    queryset = Person.objects.all()
+
+    def post(self, request, pk):
+        person = get_object_or_404(self.get_queryset(), pk=pk)
+        form = ShareForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return HttpResponseRedirect(person.get_absolute_url())
+        try:
+            share_person(request.user, person, form.cleaned_data["unit"], form.cleaned_data["access"],
+                         form.cleaned_data["note"])
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Shared with %(unit)s.") % {"unit": form.cleaned_data["unit"]})
+        return HttpResponseRedirect(person.get_absolute_url())
+
+
+class PersonUnshareView(generic.ScopedMixin, View):
+    queryset = Person.objects.all()
+
+    def post(self, request, pk, share_pk):
+        person = get_object_or_404(self.get_queryset(), pk=pk)
+        share = get_object_or_404(PersonShare, pk=share_pk, person=person)
+        try:
+            unshare_person(request.user, share)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        return HttpResponseRedirect(person.get_absolute_url())
+
+
+class AffiliationEditView(generic.ObjectEditView):
+    queryset = Affiliation.objects.all()
+    form_class = AffiliationForm
+
+    def get_object(self):
+        obj = super().get_object()
+        if obj.pk is None:
+            obj.person = Person.objects.restrict(self.request.user).filter(pk=self.request.GET.get("person")).first()
+            from qiao.orgs.models import Organization
+
+            obj.organization = Organization.objects.restrict(self.request.user).filter(
+                pk=self.request.GET.get("organization")).first()
+            anchor = obj.person or obj.organization
+            if anchor is not None and scoping.may(self.request.user, "add", anchor.unit_id):
+                obj.unit_id = anchor.unit_id
+        return obj
+
+
+class AffiliationDeleteView(generic.ObjectDeleteView):
+    queryset = Affiliation.objects.all()
+    action = "delete"
+    success_url_name = "people:person_list"
+
+    def post(self, request, *args, **kwargs):
+        affiliation = self.get_object()
+        target = affiliation.person.get_absolute_url()
+        services.delete(request.user, affiliation)
+        messages.success(request, _("Removed the relation."))
+        return HttpResponseRedirect(target)

@@ -1,0 +1,45 @@
+// Qiao's own behaviour, loaded as a file so that the Content-Security-Policy can forbid inline scripts.
+(function () {
+  "use strict";
+
+  function autocomplete(root) {
+    root.querySelectorAll("select[data-autocomplete]").forEach(function (select) {
+      if (select.tomselect || typeof TomSelect === "undefined") return;
+      var kind = select.getAttribute("data-autocomplete");
+      new TomSelect(select, {
+        valueField: "value", labelField: "text", searchField: [], maxOptions: 20, allowEmptyOption: true,
+        load: function (query, callback) {
+          fetch("/autocomplete/" + encodeURIComponent(kind) + "/?q=" + encodeURIComponent(query), { credentials: "same-origin" })
+            .then(function (r) { return r.json(); }).then(function (j) { callback(j.results); }).catch(function () { callback(); });
+        },
+        shouldLoad: function (query) { return query.length > 0; },
+        score: function () { return function () { return 1; }; },
+      });
+    });
+  }
+
+  function confirmations(root) {
+    root.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      if (form.dataset.confirmBound) return;
+      form.dataset.confirmBound = "1";
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+      });
+    });
+  }
+
+  function closeSearchPopup() {
+    document.addEventListener("click", function (event) {
+      var popup = document.getElementById("search-popup");
+      if (popup && !popup.contains(event.target) && event.target.id !== "global-search") popup.innerHTML = "";
+    });
+    document.addEventListener("keydown", function (event) {
+      var popup = document.getElementById("search-popup");
+      if (event.key === "Escape" && popup) popup.innerHTML = "";
+    });
+  }
+
+  function init(root) { autocomplete(root); confirmations(root); }
+  document.addEventListener("DOMContentLoaded", function () { init(document); closeSearchPopup(); });
+  document.addEventListener("htmx:afterSwap", function (event) { init(event.target); });
+})();

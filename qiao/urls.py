@@ -1,0 +1,21 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from qiao.core import pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),
+         name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("qiao.core.urls")),
+    path("people/", include("qiao.people.urls")),
+    path("organizations/", include("qiao.orgs.urls")),
+    path("api/", include("qiao.api_urls")),
+]
+
+handler400 = "qiao.core.errors.bad_request"
+handler403 = "qiao.core.errors.permission_denied"
+handler404 = "qiao.core.errors.not_found"
+handler500 = "qiao.core.errors.server_error"
