@@ -12,6 +12,8 @@ from .services import clean_registration
 
 class OrganizationForm(ScopedModelForm):
     tags_text = forms.CharField(label=Organization._meta.get_field("tags").verbose_name, required=False)
+    website = forms.URLField(label=Organization._meta.get_field("website").verbose_name, required=False,
+                             assume_scheme="https")
 
     class Meta:
         model = Organization

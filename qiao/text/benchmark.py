@@ -40,7 +40,12 @@ def measure(count: int = 10_000) -> dict[str, float]:
     started = time.perf_counter()
     keys = sum(len(name_keys(name, latin)) for name, latin in names)
     seconds = time.perf_counter() - started
-    return {"names": count, "seconds": seconds, "names_per_second": count / seconds, "keys_per_name": keys / count}
+    return {
+        "names": count,
+        "seconds": seconds,
+        "names_per_second": count / seconds,
+        "keys_per_name": keys / count,
+    }
 
 
 if __name__ == "__main__":

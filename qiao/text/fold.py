@@ -16,7 +16,7 @@ import unicodedata
 # format characters (soft hyphen, zero-width space/joiners, bidi marks, BOM, tags), lone
 # surrogates (OpenCC cannot encode them) and variation selectors (ideographic variation
 # sequences mark glyph variants of the same character, e.g. 葛 + VS17).
-_INVISIBLE = re.compile(
+INVISIBLE = re.compile(
     "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ufe00-\ufe0f\ud800-\udfff"
     "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]+"
@@ -55,11 +55,11 @@ def _converter(source: str | None):
     return converter
 
 
-def _prefold(text: str) -> str:
+def prefold(text: str) -> str:
     """NFKC and case fold, without invisible characters; no script conversion yet."""
     if not text:
         return ""
-    text = _INVISIBLE.sub("", str(text))
+    text = INVISIBLE.sub("", str(text))
     text = unicodedata.normalize("NFKC", text).casefold()
     if not unicodedata.is_normalized("NFKC", text):  # case folding can undo NFKC (e.g. U+0345)
         text = unicodedata.normalize("NFKC", text)
@@ -79,7 +79,7 @@ def fold(text: str, source: str | None = None) -> str:
     `source` picks the OpenCC configuration: "hk" or "mo" → hk2s, "tw" → tw2s, anything else
     (None, "MAINLAND", ...) → t2s. Never raises on a str; empty input gives "".
     """
-    text = _SPACES.sub(" ", _prefold(text)).strip()
+    text = _SPACES.sub(" ", prefold(text)).strip()
     return to_simplified(text, source)
 
 
@@ -89,13 +89,13 @@ def compact(text: str, source: str | None = None) -> str:
     "陳 大文" → "陈大文", "CHAN Tai-man" → "chantaiman". Separators are dropped before the script
     conversion, so OpenCC sees the same string whether or not the text was spaced.
     """
-    text = _NOT_WORD.sub("", _prefold(text))
+    text = _NOT_WORD.sub("", prefold(text))
     return _NOT_WORD.sub("", to_simplified(text, source))
 
 
 def ascii_fold(text: str) -> str:
     """Lower case without accents, for Latin script: "José Lü" → "jose lu". Other scripts pass through."""
-    text = _prefold(text).translate(_LATIN_EXTRA)
+    text = prefold(text).translate(_LATIN_EXTRA)
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)

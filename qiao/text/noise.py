@@ -23,14 +23,19 @@ checks whether the bytes then read as well-formed UTF-8):
    characters: "é™³å¤§æ–‡" (陳大文), "â€™" (’);
 5. a run of Chinese-looking characters, encoded as GBK or as Big5-HKSCS, decodes as UTF-8 into
    at least two CJK characters and nothing else, allowing one broken character at each end of
-   the run (the run boundaries rarely fall on character boundaries): "鎴戜滑" (我们),
+   the run (run boundaries rarely fall on character boundaries), and at least two thirds of
+   what comes out are everyday characters (GB2312 level 1 or Big5 level 1): "鎴戜滑" (我们),
    "闄冲ぇ鏂" (陳大文).
 Normal Chinese, Portuguese and English names pass: accented Latin letters are almost never
 followed by the continuation characters rule 4 needs, and GBK/Big5 bytes of real Chinese text
-almost never form valid UTF-8 (tested on the 349,046 words of jieba's dictionary in both scripts
-with no false positive, and about 6 in 100,000 random strings of common characters).
-Not detected: GBK text decoded as Big5 or the reverse (the result is valid, if unusual, Chinese);
-mojibake that lost its bytes entirely (decoded with errors="ignore" and nothing recognisable left).
+almost never form valid UTF-8 made of everyday characters. Measured (2026-11-21): no false
+positive on the 349,046 words of jieba's dictionary in Simplified and in Traditional (OpenCC
+s2t), nor on 100,000 random strings of two to four common characters; rule 5 catches 80% of
+UTF-8 text read as GBK even when the decoder dropped the bytes it could not read, and rule 1
+catches the rest when it replaced them.
+Not detected: GBK text decoded as Big5 or the reverse, and GBK text shifted by one byte (the
+seed article's "葜菔形y(tǒng)" for 惠州市委統(tǒng)): the result is valid, if unusual, Chinese;
+mojibake that lost most of its bytes (decoded with errors="ignore").
 """
 
 from __future__ import annotations
@@ -116,6 +121,20 @@ def _is_cjk(ch: str) -> bool:
     return 0x3000 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
 
 
+def _is_common(ch: str) -> bool:
+    """In GB2312 level 1 (3,755 everyday Simplified characters) or Big5 level 1 (5,401 everyday
+    Traditional characters)."""
+    try:
+        if 0xB0 <= ch.encode("gb2312")[0] <= 0xD7:
+            return True
+    except UnicodeEncodeError:
+        pass
+    try:
+        return 0xA440 <= int.from_bytes(ch.encode("big5"), "big") <= 0xC67E
+    except UnicodeEncodeError:
+        return False
+
+
 def _is_plausible(ch: str) -> bool:
     code = ord(ch)
     return (
@@ -158,9 +177,12 @@ def _cjk_run_is_utf8(data: bytes) -> bool:
         decoded = decoded[1:]
     if decoded.endswith("\ufffd"):
         decoded = decoded[:-1]
-    if not decoded or "\ufffd" in decoded:
+    if not decoded or "\ufffd" in decoded or not all(map(_is_cjk, decoded)):
         return False
-    return sum(map(_is_cjk, decoded)) >= 2 and all(_is_cjk(ch) or ord(ch) < 0x80 for ch in decoded)
+    # What comes out must look like real text: mostly everyday characters (GB2312 or Big5 level
+    # 1). Real names that happen to decode, such as 閻洪臣 → 鐺鳼, give rare characters instead.
+    common = sum(1 for ch in decoded if _is_common(ch))
+    return len(decoded) >= 2 and 3 * common >= 2 * len(decoded)
 
 
 def looks_like_mojibake(text: str) -> bool:

@@ -29,6 +29,7 @@ def _tojyutping():
     return ToJyutping
 
 
+@functools.lru_cache(maxsize=8192)
 def toneless(syllable: str) -> str:
     """A syllable without tone marks or digits: "zhōng" → "zhong", "lǚ" → "lv" (as pypinyin's NORMAL
     style writes ü), "can4" → "can"."""
@@ -63,17 +64,21 @@ def char_pinyin(ch: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(toneless(reading) for reading in raw.split(",")))
 
 
-def pinyin_syllables(text: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def pinyin_syllables(text: str) -> tuple[str, ...]:
     """Toneless pinyin of Chinese text, one syllable per character, using pypinyin's phrase
-    dictionary for context; other characters (Latin, digits) come through as runs."""
+    dictionary for context; other characters (Latin, digits) come through as runs. Cached: given
+    names repeat a great deal in a registry."""
     pypinyin = _pypinyin()
-    return [s for s in pypinyin.lazy_pinyin(text, style=pypinyin.Style.NORMAL, errors="default") if s.strip()]
+    readings = pypinyin.lazy_pinyin(text, style=pypinyin.Style.NORMAL, errors="default")
+    return tuple(s for s in readings if s.strip())
 
 
-def jyutping_syllables(text: str) -> list[str | None]:
+@functools.lru_cache(maxsize=65536)
+def jyutping_syllables(text: str) -> tuple[str | None, ...]:
     """Toneless Jyutping for each character of the text (ToJyutping's reading in context), None
     where a character has none."""
-    return [toneless(reading) if reading else None for _, reading in _tojyutping().get_jyutping_list(text)]
+    return tuple(toneless(r) if r else None for _, r in _tojyutping().get_jyutping_list(text))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -7,13 +7,16 @@ read from this table first; the given name is left to pypinyin.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
-from .fold import _INVISIBLE, HAN, _prefold, to_simplified
+from .fold import HAN, HAN_RANGES, INVISIBLE, prefold, to_simplified
 
 SCHEMES = ("pinyin", "hk", "mo", "tw")
+_MIDDLE_DOTS = "·•・‧"
+_LEADING_HAN = re.compile(f"[{HAN_RANGES}]+")
 
 # Compound surnames whose first character is also a common surname on its own, so that 張簡明
 # may be 張簡 明 or 張 簡明: name keys cover both readings.
@@ -55,17 +58,18 @@ def _compounds() -> frozenset[str]:
     return frozenset(spelling for spelling in _table() if len(spelling) == 2)
 
 
+@functools.lru_cache(maxsize=4096)
 def lookup(surname: str) -> Surname | None:
     """The table row for a surname in either script (also for variant forms OpenCC folds)."""
-    surname = "".join(_prefold(surname).split())
+    surname = "".join(prefold(surname).split())
     table = _table()
     return table.get(surname) or table.get(to_simplified(surname))
 
 
 def _clean(name: str) -> str:
     """NFKC without invisible characters, whitespace or middle dots: the name as one string."""
-    name = unicodedata.normalize("NFKC", _INVISIBLE.sub("", str(name or "")))
-    return "".join(name.split()).strip("·•・")
+    name = unicodedata.normalize("NFKC", INVISIBLE.sub("", str(name or "")))
+    return "".join(name.split()).strip(_MIDDLE_DOTS)
 
 
 def surname_splits(name: str) -> list[tuple[str, str]]:
@@ -90,14 +94,16 @@ def surname_splits(name: str) -> list[tuple[str, str]]:
 def surname_of(name: str) -> tuple[str, str]:
     """Split a Chinese name into (surname, given name) using the compound-surname table.
 
-    "歐陽震華" → ("歐陽", "震華"), "陳大文" → ("陳", "大文"), "陳 大文" → ("陳", "大文").
-    Characters come back as written (NFKC, no script conversion). A name that does not start with
-    a Chinese character gives ("", name).
+    "歐陽震華" → ("歐陽", "震華"), "陳大文" → ("陳", "大文"), "陳 大文 CHAN Tai Man" → ("陳", "大文").
+    Characters come back as written (NFKC, no script conversion); only the leading run of Chinese
+    characters counts. A name that does not start with a Chinese character, or a transliterated
+    name written with a middle dot (阿依古丽·买买提), gives ("", name).
     """
     cleaned = _clean(name)
-    if not cleaned or not HAN.match(cleaned):
+    chinese = _LEADING_HAN.match(cleaned)
+    if chinese is None or any(dot in cleaned for dot in _MIDDLE_DOTS):
         return "", (name or "").strip()
-    return surname_splits(cleaned)[0]
+    return surname_splits(chinese.group())[0]
 
 
 def surname_pinyin(surname: str) -> tuple[str, ...]:

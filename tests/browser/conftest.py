@@ -36,12 +36,3 @@ def page(browser, live_server, settings):
     page.set_default_timeout(15000)
     yield page
     context.close()
-
-
-@pytest.fixture
-def static_files(settings):
-    """Serve static files in the live server from the source folders."""
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    settings.WHITENOISE_USE_FINDERS = True
-    settings.WHITENOISE_AUTOREFRESH = True

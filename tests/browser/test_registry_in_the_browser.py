@@ -6,7 +6,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_base_staff_search_edit_and_history(page, static_files, network, make_user, make_person):
+def test_base_staff_search_edit_and_history(page, network, make_user, make_person):
     make_user("staff-a", network["a"], "staff")
     ours = make_person(network["a"], "陳大文", name_latin="CHAN Tai Man", phones=["+85291234567"], region="HK")
     theirs = make_person(network["b"], "陳大文", name_latin="CHAN Tai Man", region="HK")
@@ -42,7 +42,7 @@ def test_base_staff_search_edit_and_history(page, static_files, network, make_us
     assert response.status == 404
 
 
-def test_live_search_box_shows_results_as_you_type(page, static_files, network, make_user, make_person):
+def test_live_search_box_shows_results_as_you_type(page, network, make_user, make_person):
     make_user("staff-a", network["a"], "staff")
     ours = make_person(network["a"], "陳大文", name_latin="CHAN Tai Man")
     page.goto("/login/")

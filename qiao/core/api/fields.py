@@ -28,3 +28,13 @@ class OwningUnitField(ScopedRelatedField):
         if not unchanged and not scoping.may(request.user, "add", unit.pk):
             self.fail("not_allowed")
         return unit
+
+
+class TagListField(serializers.ListField):
+    """Tags as a plain list of names; new names create tags."""
+
+    child = serializers.CharField(max_length=100)
+
+    def to_representation(self, data):
+        items = data.all() if hasattr(data, "all") else data
+        return [getattr(item, "name", item) for item in items]

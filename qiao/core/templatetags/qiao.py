@@ -13,12 +13,12 @@ def field_label(name: str, change) -> str:
         return name
     lookup = name[:-3] if name.endswith("_id") else name
     try:
-        return str(model._meta.get_field(lookup).verbose_name)
+        field = model._meta.get_field(lookup)
     except FieldDoesNotExist:
-        try:
-            return str(getattr(model, lookup).rel.related_model._meta.verbose_name_plural)
-        except AttributeError:
-            return name
+        return name
+    if field.is_relation and field.auto_created:  # a reverse relation such as a person's documents
+        return str(field.related_model._meta.verbose_name_plural)
+    return str(field.verbose_name)
 
 
 @register.filter

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from qiao.core.api.base import ServiceSerializer
-from qiao.core.api.fields import OwningUnitField, ScopedRelatedField
+from qiao.core.api.fields import OwningUnitField, ScopedRelatedField, TagListField
 from qiao.core.models import Tag, Unit
 
 from ..models import Organization
@@ -13,7 +13,7 @@ from ..services import clean_registration
 class OrganizationSerializer(ServiceSerializer):
     unit = OwningUnitField(queryset=Unit.objects.all())
     parent = ScopedRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
-    tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    tags = TagListField(required=False)
 
     class Meta:
         model = Organization
@@ -42,7 +42,6 @@ class OrganizationSerializer(ServiceSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["tags"] = [t.name for t in instance.tags.all()]
         return data
 
     def extras(self):

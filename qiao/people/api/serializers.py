@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from qiao.core.api.base import ServiceSerializer
-from qiao.core.api.fields import OwningUnitField, ScopedRelatedField
+from qiao.core.api.fields import OwningUnitField, ScopedRelatedField, TagListField
 from qiao.core.models import Unit
 from qiao.orgs.models import Organization
 
@@ -36,7 +36,7 @@ class PersonSerializer(ServiceSerializer):
     education = EducationSerializer(many=True, required=False)
     phones = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
     emails = serializers.ListField(child=serializers.EmailField(), required=False)
-    tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    tags = TagListField(required=False)
     roles = serializers.SlugRelatedField(slug_field="code", many=True, required=False,
                                          queryset=PersonRole.objects.all())
     employer_org = ScopedRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
@@ -79,7 +79,6 @@ class PersonSerializer(ServiceSerializer):
         data = super().to_representation(instance)
         data["documents"] = [{"kind": d.kind, "number": d.number, "country": d.country}
                              for d in instance.documents.all()]
-        data["tags"] = [t.name for t in instance.tags.all()]
         return data
 
     def extras(self):

@@ -80,6 +80,7 @@ def test_mojibake_is_recognised(text):
         "陈大文",
         "歐陽震華",
         "涓滴归公",
+        "閻洪臣",
         "鑫堃燊",
         "CHAN Tai Man",
         "João",

@@ -18,6 +18,8 @@ from qiao.text import known_surnames, surname_of, surname_romanisations
         ("上官婉兒", ("上官", "婉兒")),
         ("李", ("李", "")),
         ("歐陽", ("歐", "陽")),  # two characters: a surname and a given name
+        ("陳大文 CHAN Tai Man", ("陳", "大文")),
+        ("阿依古丽·买买提", ("", "阿依古丽·买买提")),
         ("CHAN Tai Man", ("", "CHAN Tai Man")),
         ("", ("", "")),
     ],
