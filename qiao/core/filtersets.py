@@ -22,6 +22,17 @@ class UnitScopeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.field_path}__path__startswith": value.path})
 
 
+class ScopedChoiceFilter(django_filters.ModelChoiceFilter):
+    """Pick one record the user may see, with an as-you-type picker (no giant drop-down)."""
+
+    def __init__(self, *args, model=None, kind: str = "", **kwargs):
+        from .widgets import AutocompleteSelect
+
+        kwargs.setdefault("queryset", lambda request: model.objects.restrict(request.user if request else None))
+        kwargs.setdefault("widget", AutocompleteSelect(kind))
+        super().__init__(*args, **kwargs)
+
+
 def _visible_units(request):
     if request is None:
         return Unit.objects.none()
@@ -32,6 +43,12 @@ class BaseFilterSet(django_filters.FilterSet):
     """Every filterset accepts `q` (the search box is handled by the list view / viewset)."""
 
     q = django_filters.CharFilter(label=_("Search"), method="noop")
+
+    def get_form_class(self):
+        from .forms import BootstrapMixin
+
+        base = super().get_form_class()
+        return type(base.__name__, (BootstrapMixin, base), {})
 
     def noop(self, queryset, name, value):
         return queryset

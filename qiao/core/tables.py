@@ -8,6 +8,7 @@ class BaseTable(tables.Table):
     class Meta:
         attrs = {"class": "table table-hover table-sm align-middle"}
         template_name = "django_tables2/bootstrap5-responsive.html"
+        empty_text = _("Nothing here yet.")
 
 
 class UnitTable(BaseTable):

@@ -74,6 +74,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             model_name=model._meta.model_name,
             add_url_name=self.add_url_name if scoping.has_any(self.request.user, "add") else "",
             can_export=scoping.has_any(self.request.user, "export"),
+            can_delete=scoping.has_any(self.request.user, "delete"),
             query=self.request.GET.get("q", ""),
         )
         return context

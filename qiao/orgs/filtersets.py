@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from qiao.core.choices import Region
-from qiao.core.filtersets import BaseFilterSet, UnitScopeFilter
+from qiao.core.filtersets import BaseFilterSet, ScopedChoiceFilter, UnitScopeFilter
 
 from .models import Organization, OrganizationKind
 
@@ -12,7 +12,7 @@ class OrganizationFilterSet(BaseFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=OrganizationKind.choices, label=_("kind"))
     region = django_filters.MultipleChoiceFilter(choices=Region.choices, label=_("region"))
     industry = django_filters.CharFilter(lookup_expr="icontains", label=_("industry"))
-    parent = django_filters.NumberFilter(field_name="parent", label=_("parent organisation"))
+    parent = ScopedChoiceFilter(label=_("parent organisation"), model=Organization, kind="organizations")
 
     class Meta:
         model = Organization

@@ -2,7 +2,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from qiao.core.choices import Region
-from qiao.core.filtersets import BaseFilterSet, UnitScopeFilter
+from qiao.core.filtersets import BaseFilterSet, ScopedChoiceFilter, UnitScopeFilter
+from qiao.orgs.models import Organization
 
 
 from .models import Affiliation, AffiliationKind, DocumentKind, Gender, Person, PersonRole
@@ -17,8 +18,8 @@ class PersonFilterSet(BaseFilterSet):
     tag = django_filters.CharFilter(field_name="tags__name", label=_("tag"))
     document_kind = django_filters.ChoiceFilter(field_name="documents__kind", choices=DocumentKind.choices,
                                                 label=_("document type"), distinct=True)
-    organization = django_filters.NumberFilter(field_name="affiliations__organization", label=_("organisation"),
-                                               distinct=True)
+    organization = ScopedChoiceFilter(field_name="affiliations__organization", label=_("organisation"),
+                                      distinct=True, model=Organization, kind="organizations")
     born_after = django_filters.DateFilter(field_name="birth_date", lookup_expr="gte", label=_("born on or after"))
     born_before = django_filters.DateFilter(field_name="birth_date", lookup_expr="lte", label=_("born on or before"))
     created_after = django_filters.DateFilter(field_name="created", lookup_expr="date__gte", label=_("added since"))

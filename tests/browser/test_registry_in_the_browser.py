@@ -14,7 +14,7 @@ def test_base_staff_search_edit_and_history(page, network, make_user, make_perso
     page.goto("/login/")
     page.fill("#id_username", "staff-a")
     page.fill("#id_password", "Qiao-test-pass-9")
-    page.click("button[type=submit]")
+    page.click("#login")
     page.wait_for_url("**/")
 
     page.fill("#global-search", "陈大文")
@@ -30,7 +30,7 @@ def test_base_staff_search_edit_and_history(page, network, make_user, make_perso
 
     page.click("#edit-person")
     page.fill("#id_phones_text", "+852 6123 4567")
-    page.click("button[type=submit]")
+    page.click("#save")
     page.wait_for_url(f"**/people/{ours.pk}/")
     assert "+85261234567" in page.locator("#person-phones").inner_text()
 
@@ -48,7 +48,7 @@ def test_live_search_box_shows_results_as_you_type(page, network, make_user, mak
     page.goto("/login/")
     page.fill("#id_username", "staff-a")
     page.fill("#id_password", "Qiao-test-pass-9")
-    page.click("button[type=submit]")
+    page.click("#login")
     page.wait_for_url("**/")
     page.locator("#global-search").press_sequentially("cdw", delay=50)
     page.wait_for_selector(f"#search-popup a[href='/people/{ours.pk}/']")

@@ -18,6 +18,13 @@
     });
   }
 
+  function multiSelects(root) {
+    root.querySelectorAll("select[multiple]:not([data-autocomplete])").forEach(function (select) {
+      if (select.tomselect || typeof TomSelect === "undefined") return;
+      new TomSelect(select, { plugins: ["remove_button"], hidePlaceholder: true });
+    });
+  }
+
   function confirmations(root) {
     root.querySelectorAll("form[data-confirm]").forEach(function (form) {
       if (form.dataset.confirmBound) return;
@@ -39,7 +46,7 @@
     });
   }
 
-  function init(root) { autocomplete(root); confirmations(root); }
+  function init(root) { autocomplete(root); multiSelects(root); confirmations(root); }
   document.addEventListener("DOMContentLoaded", function () { init(document); closeSearchPopup(); });
   document.addEventListener("htmx:afterSwap", function (event) { init(event.target); });
 })();
