@@ -34,7 +34,8 @@ run: setup
 	$(VENV)/bin/gunicorn qiao.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	  --access-logfile - --timeout 120
 
-test: setup
+test: setup messages
+	$(VENV)/bin/ruff check --quiet .
 	$(QIAO) check --fail-level WARNING
 	$(QIAO) makemigrations --check --dry-run
 	$(PY) -m pytest -q $(PYTEST_ARGS); status=$$?; \

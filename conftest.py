@@ -17,8 +17,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 def _english_by_default(settings):
     """Tests read English unless they ask otherwise, and static files come from the source folders."""
     settings.LANGUAGE_CODE = "en"
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # argon2 is slow on purpose
@@ -61,7 +63,8 @@ def make_person(db):
             from qiao.core.models import User
 
             user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
-                "root", password="Qiao-root-pass-9")
+                "root", password="Qiao-root-pass-9"
+            )
         return save_person(user, person, documents=documents or [])
 
     return make

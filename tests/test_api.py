@@ -16,9 +16,16 @@ def manager(network, make_user):
 def test_create_read_update_delete_a_person(api, network, staff, manager):
     client = api(staff)
     payload = {
-        "name": "陳大文", "name_latin": "CHAN Tai Man", "gender": "M", "birth_date": "1990-05-04", "region": "HK",
-        "unit": network["a"].pk, "documents": [{"kind": "hkid", "number": "A123456(3)"}],
-        "phones": ["(852) 9123 4567"], "emails": ["Tai.Man@Example.com"], "tags": ["金融科技", "人工智能"],
+        "name": "陳大文",
+        "name_latin": "CHAN Tai Man",
+        "gender": "M",
+        "birth_date": "1990-05-04",
+        "region": "HK",
+        "unit": network["a"].pk,
+        "documents": [{"kind": "hkid", "number": "A123456(3)"}],
+        "phones": ["(852) 9123 4567"],
+        "emails": ["Tai.Man@Example.com"],
+        "tags": ["金融科技", "人工智能"],
         "profile": "十年金融科技经验",
     }
     created = client.post("/api/people/", payload, format="json")
@@ -71,9 +78,12 @@ def test_bad_input_gets_a_400_naming_the_field_and_writes_nothing(api, network, 
 
 def test_field_errors_come_in_the_users_language(api, network, staff):
     client = api(staff)
-    response = client.post("/api/people/", {"name": "李四", "unit": network["a"].pk,
-                                             "documents": [{"kind": "hkid", "number": "A123456(4)"}]},
-                           format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.post(
+        "/api/people/",
+        {"name": "李四", "unit": network["a"].pk, "documents": [{"kind": "hkid", "number": "A123456(4)"}]},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
     message = str(response.json()["documents"])
     assert "校验" in message or "核对" in message, message
 
@@ -92,19 +102,39 @@ def test_list_filters_search_and_paginates(api, network, staff, make_person):
 
 def test_organizations_crud_and_registration_numbers(api, network, staff):
     client = api(staff)
-    federation = client.post("/api/organizations/", {"name": "香港广东社团总会", "kind": "association",
-                                                      "region": "HK", "unit": network["a"].pk}, format="json")
+    federation = client.post(
+        "/api/organizations/",
+        {"name": "香港广东社团总会", "kind": "association", "region": "HK", "unit": network["a"].pk},
+        format="json",
+    )
     assert federation.status_code == 201
-    member = client.post("/api/organizations/", {
-        "name": "香港惠州社团联合总会", "kind": "association", "region": "HK", "unit": network["a"].pk,
-        "parent": federation.json()["id"]}, format="json")
+    member = client.post(
+        "/api/organizations/",
+        {
+            "name": "香港惠州社团联合总会",
+            "kind": "association",
+            "region": "HK",
+            "unit": network["a"].pk,
+            "parent": federation.json()["id"],
+        },
+        format="json",
+    )
     assert member.status_code == 201
     assert client.get("/api/organizations/", {"parent": federation.json()["id"]}).json()["count"] == 1
-    bad = client.post("/api/organizations/", {"name": "某公司", "unit": network["a"].pk, "registration_kind": "uscc",
-                                              "registration_number": "91440300MA5XXXXXX1"}, format="json")
+    bad = client.post(
+        "/api/organizations/",
+        {
+            "name": "某公司",
+            "unit": network["a"].pk,
+            "registration_kind": "uscc",
+            "registration_number": "91440300MA5XXXXXX1",
+        },
+        format="json",
+    )
     assert bad.status_code == 400 and "registration_number" in bad.json()
-    cycle = client.patch(f"/api/organizations/{federation.json()['id']}/", {"parent": member.json()["id"]},
-                         format="json")
+    cycle = client.patch(
+        f"/api/organizations/{federation.json()['id']}/", {"parent": member.json()["id"]}, format="json"
+    )
     assert cycle.status_code == 400 and "parent" in cycle.json()
 
 
@@ -114,36 +144,56 @@ def test_units_and_users_follow_the_contract(api, network, make_user):
     units = client.get("/api/units/").json()["results"]
     assert {u["name"] for u in units} == {"基地甲", "A1办事处"}
     assert set(units[0]) >= {"id", "name", "kind", "parent"}
-    created = client.post("/api/units/", {"name": "A2办事处", "kind": "office", "parent": network["a"].pk},
-                          format="json")
+    created = client.post(
+        "/api/units/", {"name": "A2办事处", "kind": "office", "parent": network["a"].pk}, format="json"
+    )
     assert created.status_code == 201
-    outside = client.post("/api/units/", {"name": "越界", "kind": "office", "parent": network["b"].pk},
-                          format="json")
+    outside = client.post("/api/units/", {"name": "越界", "kind": "office", "parent": network["b"].pk}, format="json")
     assert outside.status_code == 400
-    user = client.post("/api/users/", {"username": "newbie", "password": "Long-enough-pass-77",
-                                       "memberships": [{"unit": network["a1"].pk, "role": "staff"}]}, format="json")
+    user = client.post(
+        "/api/users/",
+        {
+            "username": "newbie",
+            "password": "Long-enough-pass-77",
+            "memberships": [{"unit": network["a1"].pk, "role": "staff"}],
+        },
+        format="json",
+    )
     assert user.status_code == 201, user.json()
     assert "password" not in user.json()
     assert user.json()["memberships"] == [{"unit": network["a1"].pk, "role": "staff"}]
     weak = client.post("/api/users/", {"username": "weak", "password": "123"}, format="json")
     assert weak.status_code == 400 and "password" in weak.json()
-    foreign = client.post("/api/users/", {"username": "x", "password": "Long-enough-pass-77",
-                                          "memberships": [{"unit": network["b"].pk, "role": "admin"}]},
-                          format="json")
+    foreign = client.post(
+        "/api/users/",
+        {
+            "username": "x",
+            "password": "Long-enough-pass-77",
+            "memberships": [{"unit": network["b"].pk, "role": "admin"}],
+        },
+        format="json",
+    )
     assert foreign.status_code == 400
 
 
 def test_staff_cannot_manage_units_or_users(api, network, staff):
     client = api(staff)
-    assert client.post("/api/units/", {"name": "x", "kind": "office", "parent": network["a"].pk},
-                       format="json").status_code == 403
-    assert client.post("/api/users/", {"username": "x", "password": "Long-enough-pass-77"},
-                       format="json").status_code == 403
+    assert (
+        client.post(
+            "/api/units/", {"name": "x", "kind": "office", "parent": network["a"].pk}, format="json"
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post("/api/users/", {"username": "x", "password": "Long-enough-pass-77"}, format="json").status_code
+        == 403
+    )
 
 
 def test_token_authentication_and_the_token_command(network, make_user):
-    from django.core.management import call_command
     from io import StringIO
+
+    from django.core.management import call_command
     from rest_framework.test import APIClient
 
     make_user("tokenuser", network["a"], "viewer")

@@ -7,12 +7,15 @@ ROLES = ["viewer", "staff", "manager", "admin"]
 PLACES = ["own", "child", "sibling"]
 # (role, place, action) → allowed?
 EXPECTED = {
-    (role, place, action): place != "sibling" and {
+    (role, place, action): place != "sibling"
+    and {
         "view": True,
         "change": role != "viewer",
         "delete": role in ("manager", "admin"),
     }[action]
-    for role in ROLES for place in PLACES for action in ("view", "change", "delete")
+    for role in ROLES
+    for place in PLACES
+    for action in ("view", "change", "delete")
 }
 
 
@@ -31,11 +34,19 @@ def _ui_status(client, action, person):
     if action == "view":
         return client.get(f"/people/{person.pk}/").status_code
     if action == "change":
-        return client.post(f"/people/{person.pk}/edit/", {
-            "name": person.name, "name_latin": person.name_latin, "unit": person.unit_id,
-            "doc-TOTAL_FORMS": 0, "doc-INITIAL_FORMS": 0, "edu-TOTAL_FORMS": 0, "edu-INITIAL_FORMS": 0,
-            "title": "改过",
-        }).status_code
+        return client.post(
+            f"/people/{person.pk}/edit/",
+            {
+                "name": person.name,
+                "name_latin": person.name_latin,
+                "unit": person.unit_id,
+                "doc-TOTAL_FORMS": 0,
+                "doc-INITIAL_FORMS": 0,
+                "edu-TOTAL_FORMS": 0,
+                "edu-INITIAL_FORMS": 0,
+                "title": "改过",
+            },
+        ).status_code
     return client.post(f"/people/{person.pk}/delete/").status_code
 
 
@@ -157,8 +168,7 @@ def test_staff_cannot_share(world, network):
 
 def test_a_record_cannot_be_moved_to_a_unit_outside_the_users_scope(api, world, network):
     people, users = world
-    response = api(users["staff"]).patch(f"/api/people/{people['own'].pk}/", {"unit": network["b"].pk},
-                                         format="json")
+    response = api(users["staff"]).patch(f"/api/people/{people['own'].pk}/", {"unit": network["b"].pk}, format="json")
     assert response.status_code == 400
     assert "unit" in response.json()
     people["own"].refresh_from_db()

@@ -5,15 +5,30 @@ import pytest
 from qiao.core import search
 from qiao.people.models import Person
 
-QUERIES = ["陳大文", "陈大文", "陳 大文", "chan tai man", "Tai Man CHAN", "chen dawen", "chendawen", "cdw",
-           "ＣＨＡＮ　ＴＡＩ　ＭＡＮ", "CHAN Tai-man"]
+QUERIES = [
+    "陳大文",
+    "陈大文",
+    "陳 大文",
+    "chan tai man",
+    "Tai Man CHAN",
+    "chen dawen",
+    "chendawen",
+    "cdw",
+    "ＣＨＡＮ　ＴＡＩ　ＭＡＮ",
+    "CHAN Tai-man",
+]
 
 
 @pytest.fixture
 def registry(network, make_person):
     return {
-        "target": make_person(network["a"], "陳大文", name_latin="CHAN Tai Man", phones=["+85291234567"],
-                              documents=[{"kind": "hkid", "number": "A1234563"}]),
+        "target": make_person(
+            network["a"],
+            "陳大文",
+            name_latin="CHAN Tai Man",
+            phones=["+85291234567"],
+            documents=[{"kind": "hkid", "number": "A1234563"}],
+        ),
         "other": make_person(network["a"], "陈大明", name_latin=""),
         "prefix": make_person(network["a"], "陳大文康", name_latin=""),
     }
@@ -64,7 +79,9 @@ def test_rebuild_command_restores_keys(registry):
 
 
 def test_organisations_are_found_across_scripts(network, make_org):
-    org = make_org(network["a"], "香港廣東社團總會", name_latin="Federation of Hong Kong Guangdong Community Organisations")
+    org = make_org(
+        network["a"], "香港廣東社團總會", name_latin="Federation of Hong Kong Guangdong Community Organisations"
+    )
     assert org in search.search(org.__class__.objects.all(), "香港广东社团")
     assert org in search.search(org.__class__.objects.all(), "xianggang")
 

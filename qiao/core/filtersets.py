@@ -76,8 +76,12 @@ class UserFilterSet(BaseFilterSet):
         fields = ["unit", "role", "is_active"]
 
     def noop(self, queryset, name, value):
-        return queryset.filter(Q(username__icontains=value) | Q(display_name__icontains=value)
-                               | Q(first_name__icontains=value) | Q(last_name__icontains=value))
+        return queryset.filter(
+            Q(username__icontains=value)
+            | Q(display_name__icontains=value)
+            | Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+        )
 
 
 class MembershipFilterSet(django_filters.FilterSet):

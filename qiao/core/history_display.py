@@ -38,8 +38,7 @@ def _text(value, field) -> str:
         return str(target) if target is not None else f"#{value}"
     if isinstance(value, list):
         child_model = field.related_model if field is not None and field.auto_created else None
-        return "；".join(_text(item, None) if child_model is None else _child_text(item, child_model)
-                        for item in value)
+        return "；".join(_text(item, None) if child_model is None else _child_text(item, child_model) for item in value)
     if isinstance(value, dict):
         return " ".join(str(v) for v in value.values() if v not in (None, ""))
     return str(value)

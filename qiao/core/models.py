@@ -43,9 +43,7 @@ class ChangeLoggedModel(models.Model):
 class OwnedModel(models.Model):
     """A record holding personal or business data, owned by one unit."""
 
-    unit = models.ForeignKey(
-        "core.Unit", verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="+"
-    )
+    unit = models.ForeignKey("core.Unit", verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="+")
     scope_field = "unit"
 
     objects = RestrictedManager()
@@ -69,7 +67,11 @@ class SoftDeleteModel(models.Model):
 
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False, db_index=True)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -119,15 +121,27 @@ class Unit(ChangeLoggedModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.BASE)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
-    code = models.SlugField(_("code"), max_length=50, unique=True, null=True, blank=True,
-                            help_text=_("Short code used on the command line, e.g. hz-centre."))
+    code = models.SlugField(
+        _("code"),
+        max_length=50,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Short code used on the command line, e.g. hz-centre."),
+    )
     description = models.TextField(_("description"), blank=True)
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
     scope_field = "id"
+    history_exclude = ("created", "updated", "path")
+    history_children = ("memberships",)
     objects = models.Manager.from_queryset(UnitQuerySet)()
 
     class Meta:
@@ -137,6 +151,19 @@ class Unit(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            parent_path = self.parent.path if self.parent_id else ""
+            path = f"{parent_path}{self.pk:0{PATH_STEP}d}."
+            if path != self.path:
+                old = self.path
+                Unit.objects.filter(pk=self.pk).update(path=path)
+                if old:
+                    for child in Unit.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                        Unit.objects.filter(pk=child.pk).update(path=path + child.path[len(old) :])
+                self.path = path
 
     @property
     def depth(self) -> int:
@@ -153,19 +180,6 @@ class Unit(ChangeLoggedModel):
                 if node.pk == self.pk:
                     raise ValidationError({"parent": _("A unit cannot be placed under itself or its own sub-unit.")})
                 node = node.parent
-
-    def save(self, *args, **kwargs) -> None:
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            parent_path = self.parent.path if self.parent_id else ""
-            path = f"{parent_path}{self.pk:0{PATH_STEP}d}."
-            if path != self.path:
-                old = self.path
-                Unit.objects.filter(pk=self.pk).update(path=path)
-                if old:
-                    for child in Unit.objects.filter(path__startswith=old).exclude(pk=self.pk):
-                        Unit.objects.filter(pk=child.pk).update(path=path + child.path[len(old):])
-                self.path = path
 
     def ancestors(self) -> list[Unit]:
         ids = [int(part) for part in self.path.split(".") if part][:-1]
@@ -228,6 +242,12 @@ class Membership(ChangeLoggedModel):
     def __str__(self) -> str:
         return f"{self.user} @ {self.unit} ({self.get_role_display()})"
 
+    def history_root(self):
+        return self.unit  # membership changes show on the unit's history tab
+
+    def history_summary(self) -> dict:
+        return {"user": self.user.get_username(), "role": self.role}
+
 
 # ---------------------------------------------------------------------------------------------------------
 # Tags shared by people, organisations and (later) demands
@@ -278,8 +298,14 @@ class ChangeRecord(models.Model):
     """One change to one record: who, when, from which request, before → after. Never edited."""
 
     time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
+    )
     user_name = models.CharField(_("user name"), max_length=150, blank=True)
     request_id = models.CharField(_("request"), max_length=36, blank=True, db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -309,8 +335,11 @@ class ChangeRecord(models.Model):
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for every field that differs."""
         before, after = self.before or {}, self.after or {}
-        return [(key, before.get(key), after.get(key)) for key in sorted(set(before) | set(after))
-                if before.get(key) != after.get(key)]
+        return [
+            (key, before.get(key), after.get(key))
+            for key in sorted(set(before) | set(after))
+            if before.get(key) != after.get(key)
+        ]
 
 
 class SearchKey(models.Model):
@@ -328,6 +357,9 @@ class SearchKey(models.Model):
             models.Index(fields=["key"], name="searchkey_key_prefix", opclasses=["text_pattern_ops"]),
             models.Index(fields=["content_type", "object_id"], name="searchkey_object"),
         ]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 def _unit_url(self) -> str:

@@ -37,8 +37,10 @@ def healthz(request):
     except Exception as error:  # noqa: BLE001 - any database failure is reported, not raised
         database = f"error: {type(error).__name__}"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "degraded", "database": database,
-                         "database_vendor": connection.vendor}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "degraded", "database": database, "database_vendor": connection.vendor},
+        status=status,
+    )
 
 
 def _searchables():
@@ -53,16 +55,28 @@ def home(request):
     user = request.user
     counts = []
     for key, model, url_name in _searchables():
-        counts.append({"key": key, "label": model._meta.verbose_name_plural,
-                       "count": model.objects.restrict(user, "view").count(), "url": reverse(url_name)})
+        counts.append(
+            {
+                "key": key,
+                "label": model._meta.verbose_name_plural,
+                "count": model.objects.restrict(user, "view").count(),
+                "url": reverse(url_name),
+            }
+        )
     visible = scoping.unit_ids(user, "view")
     recent = ChangeRecord.objects.select_related("content_type")
     if visible is not None:
         recent = recent.filter(user=user)
     memberships = user.memberships.select_related("unit")
-    return render(request, "core/home.html", {
-        "counts": counts, "recent": recent[:10], "memberships": memberships,
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "counts": counts,
+            "recent": recent[:10],
+            "memberships": memberships,
+        },
+    )
 
 
 @login_required
@@ -74,8 +88,15 @@ def search_page(request):
         for key, model, url_name in _searchables():
             found = search.search(model.objects.restrict(request.user, "view").select_related("unit"), query)
             rows = list(found[: SEARCH_LIMIT + 1])
-            groups.append({"key": key, "label": model._meta.verbose_name_plural, "rows": rows[:SEARCH_LIMIT],
-                           "more": len(rows) > SEARCH_LIMIT, "list_url": f"{reverse(url_name)}?q={query}"})
+            groups.append(
+                {
+                    "key": key,
+                    "label": model._meta.verbose_name_plural,
+                    "rows": rows[:SEARCH_LIMIT],
+                    "more": len(rows) > SEARCH_LIMIT,
+                    "list_url": f"{reverse(url_name)}?q={query}",
+                }
+            )
     template = "core/_search_results.html" if getattr(request, "htmx", False) else "core/search.html"
     return render(request, template, {"query": query, "groups": groups})
 
@@ -188,8 +209,9 @@ def membership_add(request, pk):
     form = MembershipForm(request.POST)
     if form.is_valid():
         with services.writing():
-            Membership.objects.update_or_create(user=form.cleaned_data["username"], unit=unit,
-                                                defaults={"role": form.cleaned_data["role"]})
+            Membership.objects.update_or_create(
+                user=form.cleaned_data["username"], unit=unit, defaults={"role": form.cleaned_data["role"]}
+            )
         messages.success(request, _("Membership saved."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -233,7 +255,8 @@ class UserView(generic.ObjectView):
         context = super().get_context_data(**kwargs)
         context["changes"] = ChangeRecord.objects.filter(user=self.object).select_related("content_type")[:50]
         context["history_of_user"] = ChangeRecord.objects.filter(
-            content_type=ContentType.objects.get_for_model(User), object_id=self.object.pk)[:20]
+            content_type=ContentType.objects.get_for_model(User), object_id=self.object.pk
+        )[:20]
         return context
 
 

@@ -122,9 +122,10 @@ def _shared_for_change(user: User, obj: models.Model) -> bool:
     if stored_unit != _owning_unit_id(obj):
         return False  # a shared record cannot be moved to another unit by the unit it is shared with
     ids = unit_ids(user, "change")
-    return ids is ALL or share_model.objects.filter(
-        **{share_model.shared_field: obj.pk}, unit_id__in=ids, access="change"
-    ).exists()
+    return (
+        ids is ALL
+        or share_model.objects.filter(**{share_model.shared_field: obj.pk}, unit_id__in=ids, access="change").exists()
+    )
 
 
 def units_for_choice(user: User, action: str = "add"):

@@ -84,9 +84,7 @@ def search(queryset: models.QuerySet, query: str) -> models.QuerySet:
         condition |= _prefix(form)
     hits = SearchKey.objects.filter(content_type=content_type).filter(condition)
     rank = Case(When(key__in=forms, then=F("weight") * 2), default=F("weight") * 2 + 1)
-    best = (
-        hits.filter(object_id=OuterRef("pk")).annotate(rank=rank).order_by("rank").values("rank")[:1]
-    )
+    best = hits.filter(object_id=OuterRef("pk")).annotate(rank=rank).order_by("rank").values("rank")[:1]
     return (
         queryset.filter(pk__in=hits.values("object_id"))
         .annotate(search_rank=Subquery(best, output_field=models.IntegerField()))

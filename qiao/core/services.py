@@ -20,8 +20,9 @@ def writing() -> Iterator[None]:
         yield
 
 
-def save(user, instance: models.Model, *, m2m: dict | None = None,
-         after: Callable[[models.Model], None] | None = None) -> models.Model:
+def save(
+    user, instance: models.Model, *, m2m: dict | None = None, after: Callable[[models.Model], None] | None = None
+) -> models.Model:
     """Create or update `instance` for `user`: scope checked, history kept, all or nothing."""
     action = "add" if instance.pk is None else "change"
     with writing():

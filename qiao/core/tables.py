@@ -14,8 +14,10 @@ class BaseTable(tables.Table):
 class UnitTable(BaseTable):
     name = tables.TemplateColumn(
         '<span class="text-body-tertiary">{% for i in record.depth_range %}— {% endfor %}</span>'
-        '<a href="{% url \'core:unit\' record.pk %}">{{ record.name }}</a>', verbose_name=_("name"),
-        order_by=("path",))
+        "<a href=\"{% url 'core:unit' record.pk %}\">{{ record.name }}</a>",
+        verbose_name=_("name"),
+        order_by=("path",),
+    )
     kind = tables.Column(verbose_name=_("kind"))
     code = tables.Column(verbose_name=_("code"))
 
@@ -27,8 +29,11 @@ class UnitTable(BaseTable):
 class UserTable(BaseTable):
     username = tables.LinkColumn("core:user", args=[tables.A("pk")], verbose_name=_("user name"))
     memberships = tables.TemplateColumn(
-        "{% for m in record.memberships.all %}<span class=\"badge text-bg-light border\">{{ m.unit }} · "
-        "{{ m.get_role_display }}</span> {% endfor %}", verbose_name=_("memberships"), orderable=False)
+        '{% for m in record.memberships.all %}<span class="badge text-bg-light border">{{ m.unit }} · '
+        "{{ m.get_role_display }}</span> {% endfor %}",
+        verbose_name=_("memberships"),
+        orderable=False,
+    )
 
     class Meta(BaseTable.Meta):
         model = User

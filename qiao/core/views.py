@@ -108,8 +108,11 @@ class ObjectView(ObjectMixin, TemplateView):
         return context
 
     def _shared_change(self, obj) -> bool:
-        return type(obj).objects.restrict(self.request.user, "change").filter(pk=obj.pk).exists() \
-            if getattr(type(obj), "share_model", None) else False
+        return (
+            type(obj).objects.restrict(self.request.user, "change").filter(pk=obj.pk).exists()
+            if getattr(type(obj), "share_model", None)
+            else False
+        )
 
 
 class ObjectHistoryView(ObjectView):

@@ -64,9 +64,7 @@ def hkid_check_character(body: str) -> str:
 
 def _hkid(number: str) -> str:
     if not _HKID.fullmatch(number):
-        raise NumberError(
-            "format", "An HKID is one or two letters, six digits and a check digit, as A123456(3)."
-        )
+        raise NumberError("format", "An HKID is one or two letters, six digits and a check digit, as A123456(3).")
     if hkid_check_character(number[:-1]) != number[-1]:
         raise NumberError("checksum", "The HKID check digit does not match.")
     return number
@@ -131,17 +129,13 @@ _TW_PERMIT = re.compile(r"[0-9]{8}|[0-9]{10}[A-Z]?")
 
 def _hk_mo_permit(number: str) -> str:
     if not _HK_MO_PERMIT.fullmatch(number):
-        raise NumberError(
-            "format", "A Home Return Permit number is H or M and 8 digits (older cards: 10 digits)."
-        )
+        raise NumberError("format", "A Home Return Permit number is H or M and 8 digits (older cards: 10 digits).")
     return number
 
 
 def _tw_permit(number: str) -> str:
     if not _TW_PERMIT.fullmatch(number):
-        raise NumberError(
-            "format", "A Taiwan Compatriot Permit number is 8 digits (older: 10 digits and a letter)."
-        )
+        raise NumberError("format", "A Taiwan Compatriot Permit number is 8 digits (older: 10 digits and a letter).")
     return number
 
 
@@ -184,17 +178,13 @@ def _ric(number: str, what: str) -> str:
 
 def _cn_id(number: str) -> str:
     if _RIC.fullmatch(number) and int(number[:2]) not in _RIC_PROVINCES:
-        raise NumberError(
-            "format", "The first two digits of a Resident Identity Card are not a province code."
-        )
+        raise NumberError("format", "The first two digits of a Resident Identity Card are not a province code.")
     return _ric(number, "Resident Identity Card")
 
 
 def _residence_permit(number: str) -> str:
     if _RIC.fullmatch(number) and not number.startswith(RESIDENCE_PERMIT_PREFIXES):
-        raise NumberError(
-            "format", "A residence permit number starts 810000 (HK), 820000 (MO) or 830000 (TW)."
-        )
+        raise NumberError("format", "A residence permit number starts 810000 (HK), 820000 (MO) or 830000 (TW).")
     return _ric(number, "residence permit")
 
 

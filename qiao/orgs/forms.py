@@ -12,13 +12,28 @@ from .services import clean_registration
 
 class OrganizationForm(ScopedModelForm):
     tags_text = forms.CharField(label=Organization._meta.get_field("tags").verbose_name, required=False)
-    website = forms.URLField(label=Organization._meta.get_field("website").verbose_name, required=False,
-                             assume_scheme="https")
+    website = forms.URLField(
+        label=Organization._meta.get_field("website").verbose_name, required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = Organization
-        fields = ["name", "name_latin", "kind", "region", "country", "industry", "registration_kind",
-                  "registration_number", "parent", "address", "phone", "website", "unit", "notes"]
+        fields = [
+            "name",
+            "name_latin",
+            "kind",
+            "region",
+            "country",
+            "industry",
+            "registration_kind",
+            "registration_number",
+            "parent",
+            "address",
+            "phone",
+            "website",
+            "unit",
+            "notes",
+        ]
         widgets = {"parent": AutocompleteSelect("organizations"), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, data=None, files=None, *, instance=None, user=None):

@@ -28,17 +28,25 @@ class RegistrationKind(models.TextChoices):
 class Organization(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
     name = models.CharField(_("name"), max_length=200)
     name_latin = models.CharField(_("English name"), max_length=200, blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices,
-                            default=OrganizationKind.ENTERPRISE)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.ENTERPRISE
+    )
     region = models.CharField(_("region"), max_length=10, choices=Region.choices, blank=True)
     country = models.CharField(_("country"), max_length=60, blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
-    registration_kind = models.CharField(_("registration type"), max_length=10,
-                                         choices=RegistrationKind.choices, blank=True)
+    registration_kind = models.CharField(
+        _("registration type"), max_length=10, choices=RegistrationKind.choices, blank=True
+    )
     registration_number = models.CharField(_("registration number"), max_length=40, blank=True, db_index=True)
-    parent = models.ForeignKey("self", verbose_name=_("parent organisation"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children",
-                               help_text=_("The federation of a member association, or the group of a branch."))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("The federation of a member association, or the group of a branch."),
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -67,7 +75,7 @@ class Organization(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedMod
             node = node.parent
 
     def search_keys(self) -> dict[str, int]:
-        keys = {key: 1 for key in text.org_keys(self.name, self.name_latin)}
+        keys = dict.fromkeys(text.org_keys(self.name, self.name_latin), 1)
         keys[text.compact(self.name)] = 0
         if self.registration_number:
             keys[text.compact(self.registration_number)] = 0

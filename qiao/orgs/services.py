@@ -12,7 +12,9 @@ def clean_registration(kind: str, number: str) -> str:
         return identity.normalize_registration(kind or "other", number)
     except identity.NumberError as error:
         if error.code == "checksum":
-            raise ValidationError(_("The check character is wrong: please check the number."),
-                                  code="checksum") from error
-        raise ValidationError(_("The number does not have the format of this registration type."),
-                              code=error.code) from error
+            raise ValidationError(
+                _("The check character is wrong: please check the number."), code="checksum"
+            ) from error
+        raise ValidationError(
+            _("The number does not have the format of this registration type."), code=error.code
+        ) from error

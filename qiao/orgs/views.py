@@ -28,8 +28,9 @@ class OrganizationView(generic.ObjectView):
         org = self.object
         user = self.request.user
         context["children"] = org.children.restrict(user, "view")[:100]
-        affiliations = Affiliation.objects.restrict(user, "view").filter(organization=org).select_related(
-            "person", "organization")
+        affiliations = (
+            Affiliation.objects.restrict(user, "view").filter(organization=org).select_related("person", "organization")
+        )
         context["affiliations"] = AffiliationTable(affiliations, exclude=("organization",))
         context["employees"] = org.employees.restrict(user, "view")[:50]
         return context

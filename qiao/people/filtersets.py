@@ -5,7 +5,6 @@ from qiao.core.choices import Region
 from qiao.core.filtersets import BaseFilterSet, ScopedChoiceFilter, UnitScopeFilter
 from qiao.orgs.models import Organization
 
-
 from .models import Affiliation, AffiliationKind, DocumentKind, Gender, Person, PersonRole
 
 
@@ -13,13 +12,20 @@ class PersonFilterSet(BaseFilterSet):
     unit = UnitScopeFilter()
     region = django_filters.MultipleChoiceFilter(choices=Region.choices, label=_("region of origin"))
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("gender"))
-    role = django_filters.ModelMultipleChoiceFilter(field_name="roles", to_field_name="code",
-                                                    queryset=PersonRole.objects.all(), label=_("roles"))
+    role = django_filters.ModelMultipleChoiceFilter(
+        field_name="roles", to_field_name="code", queryset=PersonRole.objects.all(), label=_("roles")
+    )
     tag = django_filters.CharFilter(field_name="tags__name", label=_("tag"))
-    document_kind = django_filters.ChoiceFilter(field_name="documents__kind", choices=DocumentKind.choices,
-                                                label=_("document type"), distinct=True)
-    organization = ScopedChoiceFilter(field_name="affiliations__organization", label=_("organisation"),
-                                      distinct=True, model=Organization, kind="organizations")
+    document_kind = django_filters.ChoiceFilter(
+        field_name="documents__kind", choices=DocumentKind.choices, label=_("document type"), distinct=True
+    )
+    organization = ScopedChoiceFilter(
+        field_name="affiliations__organization",
+        label=_("organisation"),
+        distinct=True,
+        model=Organization,
+        kind="organizations",
+    )
     born_after = django_filters.DateFilter(field_name="birth_date", lookup_expr="gte", label=_("born on or after"))
     born_before = django_filters.DateFilter(field_name="birth_date", lookup_expr="lte", label=_("born on or before"))
     created_after = django_filters.DateFilter(field_name="created", lookup_expr="date__gte", label=_("added since"))
@@ -36,6 +42,3 @@ class AffiliationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Affiliation
         fields = ["person", "organization", "kind", "unit"]
-
-
-

@@ -45,23 +45,47 @@ EducationFormSet = forms.formset_factory(EducationForm, extra=1, can_delete=True
 
 
 def _lines(value: str) -> list[str]:
-    return [line.strip() for line in value.replace(",", "\n").replace("，", "\n").replace("；", "\n").replace(
-        ";", "\n").splitlines() if line.strip()]
+    return [
+        line.strip()
+        for line in value.replace(",", "\n").replace("，", "\n").replace("；", "\n").replace(";", "\n").splitlines()
+        if line.strip()
+    ]
 
 
 class PersonForm(ScopedModelForm):
-    phones_text = forms.CharField(label=_("phones"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                  help_text=_("One per line, e.g. +852 9123 4567 or 138 1234 5678."))
-    emails_text = forms.CharField(label=_("e-mails"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                  help_text=_("One per line."))
-    tags_text = forms.CharField(label=_("fields and skills"), required=False,
-                                help_text=_("Separate with commas, e.g. 人工智能, 金融科技."))
+    phones_text = forms.CharField(
+        label=_("phones"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, e.g. +852 9123 4567 or 138 1234 5678."),
+    )
+    emails_text = forms.CharField(
+        label=_("e-mails"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line.")
+    )
+    tags_text = forms.CharField(
+        label=_("fields and skills"), required=False, help_text=_("Separate with commas, e.g. 人工智能, 金融科技.")
+    )
 
     class Meta:
         model = Person
-        fields = ["name", "name_latin", "gender", "birth_date", "region", "country", "unit", "employer",
-                  "employer_org", "title", "roles", "profile", "consent_date", "consent_scope", "consent_source",
-                  "notes"]
+        fields = [
+            "name",
+            "name_latin",
+            "gender",
+            "birth_date",
+            "region",
+            "country",
+            "unit",
+            "employer",
+            "employer_org",
+            "title",
+            "roles",
+            "profile",
+            "consent_date",
+            "consent_scope",
+            "consent_source",
+            "notes",
+        ]
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "consent_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -79,8 +103,9 @@ class PersonForm(ScopedModelForm):
             self.fields["phones_text"].initial = "\n".join(instance.phones or [])
             self.fields["emails_text"].initial = "\n".join(instance.emails or [])
             self.fields["tags_text"].initial = ", ".join(t.name for t in instance.tags.all())
-            documents = [{"kind": d.kind, "number": d.display_number, "country": d.country}
-                         for d in instance.documents.all()]
+            documents = [
+                {"kind": d.kind, "number": d.display_number, "country": d.country} for d in instance.documents.all()
+            ]
             education = [e.history_summary() for e in instance.education.all()]
         else:
             documents, education = [], []
@@ -135,8 +160,9 @@ class PersonForm(ScopedModelForm):
             if f.cleaned_data and f.has_content() and not f.cleaned_data.get("DELETE")
         ]
         tags = [t.strip() for t in _lines(self.cleaned_data["tags_text"])]
-        return save_person(user, person, documents=documents, education=education, tags=tags,
-                           roles=self.cleaned_data.get("roles", []))
+        return save_person(
+            user, person, documents=documents, education=education, tags=tags, roles=self.cleaned_data.get("roles", [])
+        )
 
 
 class ShareForm(BootstrapMixin, forms.ModelForm):
@@ -153,8 +179,12 @@ class AffiliationForm(ScopedModelForm):
     class Meta:
         model = Affiliation
         fields = ["person", "organization", "kind", "title", "start", "end", "unit"]
-        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"}),
-                   "person": AutocompleteSelect("people"), "organization": AutocompleteSelect("organizations")}
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}),
+            "end": forms.DateInput(attrs={"type": "date"}),
+            "person": AutocompleteSelect("people"),
+            "organization": AutocompleteSelect("organizations"),
+        }
 
     def __init__(self, data=None, files=None, *, instance=None, user=None):
         super().__init__(data, files, instance=instance, user=user)

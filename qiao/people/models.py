@@ -61,18 +61,29 @@ class PersonRole(models.Model):
 
 class Person(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
     name = models.CharField(_("name"), max_length=100, help_text=_("As the person writes it, in any script."))
-    name_latin = models.CharField(_("name in Latin letters"), max_length=150, blank=True,
-                                  help_text=_("As on travel documents, e.g. CHAN Tai Man."))
+    name_latin = models.CharField(
+        _("name in Latin letters"),
+        max_length=150,
+        blank=True,
+        help_text=_("As on travel documents, e.g. CHAN Tai Man."),
+    )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     region = models.CharField(_("region of origin"), max_length=10, choices=Region.choices, blank=True)
-    country = models.CharField(_("country"), max_length=60, blank=True,
-                               help_text=_("For overseas people: the country they live in."))
+    country = models.CharField(
+        _("country"), max_length=60, blank=True, help_text=_("For overseas people: the country they live in.")
+    )
     phones = models.JSONField(_("phones"), default=list, blank=True)
     emails = models.JSONField(_("e-mails"), default=list, blank=True)
     employer = models.CharField(_("employer"), max_length=200, blank=True)
-    employer_org = models.ForeignKey("orgs.Organization", verbose_name=_("employer (in registry)"), null=True,
-                                     blank=True, on_delete=models.SET_NULL, related_name="employees")
+    employer_org = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("employer (in registry)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employees",
+    )
     title = models.CharField(_("job title"), max_length=100, blank=True)
     tags = models.ManyToManyField("core.Tag", verbose_name=_("fields and skills"), blank=True, related_name="people")
     roles = models.ManyToManyField(PersonRole, verbose_name=_("roles"), blank=True, related_name="people")
@@ -98,7 +109,7 @@ class Person(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
         return reverse("people:person", args=[self.pk])
 
     def search_keys(self) -> dict[str, int]:
-        keys = {key: 2 for key in text.name_keys(self.name, self.name_latin)}
+        keys = dict.fromkeys(text.name_keys(self.name, self.name_latin), 2)
         keys[text.compact(self.name)] = 0
         for token_key in text.name_keys("", self.name_latin):
             keys[token_key] = min(keys.get(token_key, 1), 1)
@@ -107,7 +118,7 @@ class Person(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
             keys[digits] = 1
             for prefix in ("852", "853", "886", "86"):
                 if digits.startswith(prefix):
-                    keys[digits[len(prefix):]] = 1
+                    keys[digits[len(prefix) :]] = 1
         for email in self.emails or []:
             keys[str(email).lower()] = 1
         if self.pk:
@@ -166,8 +177,13 @@ class Education(ChangeLoggedModel):
         return self.person
 
     def history_summary(self) -> dict:
-        return {"degree": self.degree, "institution": self.institution, "country": self.country,
-                "field": self.field, "year": self.year}
+        return {
+            "degree": self.degree,
+            "institution": self.institution,
+            "country": self.country,
+            "field": self.field,
+            "year": self.year,
+        }
 
 
 class ShareAccess(models.TextChoices):
@@ -214,10 +230,10 @@ class AffiliationKind(models.TextChoices):
 class Affiliation(ChangeLoggedModel, OwnedModel):
     """A relation between a person and an organisation, with dates."""
 
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE,
-                               related_name="affiliations")
-    organization = models.ForeignKey("orgs.Organization", verbose_name=_("organisation"), on_delete=models.CASCADE,
-                                     related_name="affiliations")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="affiliations")
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="affiliations"
+    )
     kind = models.CharField(_("relation"), max_length=20, choices=AffiliationKind.choices)
     title = models.CharField(_("title"), max_length=100, blank=True, help_text=_("e.g. 会长, 理事, 总经理"))
     start = models.DateField(_("from"), null=True, blank=True)

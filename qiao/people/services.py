@@ -13,6 +13,7 @@ from qiao.core.models import Tag
 
 from .models import Education, IdentityDocument, Person, PersonShare
 
+
 def document_error(code: str) -> str:
     messages = {
         "format": _("The number does not have the format of this document."),
@@ -36,8 +37,9 @@ def clean_phone(value: str, region: str = "") -> str:
     try:
         return identity.normalize_phone(value, default)
     except identity.NumberError as error:
-        raise ValidationError(_("“%(value)s” is not a phone number we can read.") % {"value": value},
-                              code="phone") from error
+        raise ValidationError(
+            _("“%(value)s” is not a phone number we can read.") % {"value": value}, code="phone"
+        ) from error
 
 
 def save_person(

@@ -18,14 +18,14 @@ class PersonTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Person
-        fields = ("select", "name", "name_latin", "gender", "region", "country", "employer", "title", "unit",
-                  "updated")
+        fields = ("select", "name", "name_latin", "gender", "region", "country", "employer", "title", "unit", "updated")
 
 
 class AffiliationTable(BaseTable):
     person = tables.LinkColumn("people:person", args=[tables.A("person_id")], verbose_name=_("person"))
-    organization = tables.LinkColumn("orgs:organization", args=[tables.A("organization_id")],
-                                     verbose_name=_("organisation"))
+    organization = tables.LinkColumn(
+        "orgs:organization", args=[tables.A("organization_id")], verbose_name=_("organisation")
+    )
 
     class Meta(BaseTable.Meta):
         model = Affiliation

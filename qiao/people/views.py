@@ -57,8 +57,7 @@ class PersonView(generic.ObjectView):
         context = super().get_context_data(**kwargs)
         person = self.object
         user = self.request.user
-        affiliations = Affiliation.objects.restrict(user, "view").filter(person=person).select_related(
-            "organization")
+        affiliations = Affiliation.objects.restrict(user, "view").filter(person=person).select_related("organization")
         context["affiliations"] = AffiliationTable(affiliations, exclude=("person",))
         context["shares"] = person.shares.select_related("unit")
         context["can_share"] = scoping.may(user, "share", person.unit_id)
@@ -99,8 +98,9 @@ class PersonShareView(generic.ScopedMixin, View):
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
             return HttpResponseRedirect(person.get_absolute_url())
         try:
-            share_person(request.user, person, form.cleaned_data["unit"], form.cleaned_data["access"],
-                         form.cleaned_data["note"])
+            share_person(
+                request.user, person, form.cleaned_data["unit"], form.cleaned_data["access"], form.cleaned_data["note"]
+            )
         except (PermissionDenied, ValidationError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:
@@ -131,8 +131,9 @@ class AffiliationEditView(generic.ObjectEditView):
             obj.person = Person.objects.restrict(self.request.user).filter(pk=self.request.GET.get("person")).first()
             from qiao.orgs.models import Organization
 
-            obj.organization = Organization.objects.restrict(self.request.user).filter(
-                pk=self.request.GET.get("organization")).first()
+            obj.organization = (
+                Organization.objects.restrict(self.request.user).filter(pk=self.request.GET.get("organization")).first()
+            )
             anchor = obj.person or obj.organization
             if anchor is not None and scoping.may(self.request.user, "add", anchor.unit_id):
                 obj.unit_id = anchor.unit_id

@@ -35,8 +35,7 @@ _converters: dict[str, object] = {}
 _converters_lock = threading.Lock()
 
 HAN_RANGES = (
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef"
-    "\U00030000-\U0003134f\u3007"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef\U00030000-\U0003134f\u3007"
 )
 HAN = re.compile(f"[{HAN_RANGES}]")
 

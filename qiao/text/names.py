@@ -89,8 +89,7 @@ def _given_pinyin_alternatives(given: str, default: list[str]) -> list[str]:
     if len(given) != len(default):  # pypinyin skipped or merged characters: no alignment
         return []
     options = [
-        [reading] + [r for r in char_pinyin(ch)[:3] if r != reading]
-        for ch, reading in zip(given, default, strict=True)
+        [reading] + [r for r in char_pinyin(ch)[:3] if r != reading] for ch, reading in zip(given, default, strict=True)
     ]
     combos = itertools.islice(itertools.product(*options), 1, 1 + _HETERONYM_COMBINATIONS)
     return ["".join(combo) for combo in combos]

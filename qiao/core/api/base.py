@@ -40,8 +40,15 @@ class ScopedViewSet(viewsets.ModelViewSet):
 def searchable(viewset_class):
     """Document `?q=` on a viewset's list."""
     return extend_schema_view(
-        list=extend_schema(parameters=[OpenApiParameter(
-            "q", str, description=str(_("Search in any script: Chinese characters, pinyin, Jyutping, Latin name.")))])
+        list=extend_schema(
+            parameters=[
+                OpenApiParameter(
+                    "q",
+                    str,
+                    description=str(_("Search in any script: Chinese characters, pinyin, Jyutping, Latin name.")),
+                )
+            ]
+        )
     )(viewset_class)
 
 

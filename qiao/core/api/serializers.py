@@ -1,6 +1,5 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -58,7 +57,8 @@ class UserSerializer(serializers.ModelSerializer):
         for index, membership in enumerate(attrs.get("memberships", [])):
             if not scoping.may(user, "manage", membership["unit"].pk):
                 raise serializers.ValidationError(
-                    {"memberships": {index: {"unit": [_("You may only grant roles in units you administer.")]}}})
+                    {"memberships": {index: {"unit": [_("You may only grant roles in units you administer.")]}}}
+                )
         return attrs
 
     def to_representation(self, instance):
@@ -100,6 +100,3 @@ class UserSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         return self.save_user(self.context["request"].user)
-
-
-

@@ -26,9 +26,10 @@ class UnitViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         with services.writing():
-            if not self.request.user.is_superuser and not Unit.objects.restrict(
-                self.request.user, "manage"
-            ).filter(pk=serializer.instance.pk).exists():
+            if (
+                not self.request.user.is_superuser
+                and not Unit.objects.restrict(self.request.user, "manage").filter(pk=serializer.instance.pk).exists()
+            ):
                 from rest_framework.exceptions import PermissionDenied
 
                 raise PermissionDenied()
@@ -45,8 +46,13 @@ class UnitViewSet(viewsets.ModelViewSet):
             instance.delete()
 
 
-class UserViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                  mixins.ListModelMixin, viewsets.GenericViewSet):
+class UserViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
     """Users and their memberships. Administrators of a unit manage the users of their units."""
 
     queryset = User.objects.prefetch_related(Prefetch("memberships", queryset=Membership.objects.all()))

@@ -69,32 +69,69 @@ def _organizations(rng, units) -> list:
         created.append(org)
         return org
 
-    federation = make(orgdata.FEDERATION[0], "association", "HK", "hk", name_latin=orgdata.FEDERATION[1],
-                      registration_kind="hk_br", registration_number=numbers.hk_br(rng), address="香港九龍")
+    federation = make(
+        orgdata.FEDERATION[0],
+        "association",
+        "HK",
+        "hk",
+        name_latin=orgdata.FEDERATION[1],
+        registration_kind="hk_br",
+        registration_number=numbers.hk_br(rng),
+        address="香港九龍",
+    )
     for name, region in orgdata.MEMBER_ASSOCIATIONS:
-        make(name, "association", region, "hk", parent=federation, registration_kind="hk_br",
-             registration_number=numbers.hk_br(rng))
+        make(
+            name,
+            "association",
+            region,
+            "hk",
+            parent=federation,
+            registration_kind="hk_br",
+            registration_number=numbers.hk_br(rng),
+        )
     for name, region in orgdata.OTHER_ASSOCIATIONS:
         make(name, "association", region, rng.choice(["centre", "hk", "a", "b"]))
     for name, latin, region in orgdata.UNIVERSITIES:
         make(name, "university", region, "centre", name_latin=latin)
     for name, region, industry in orgdata.ENTERPRISES:
-        registration = {"MAINLAND": ("uscc", numbers.uscc(rng)), "TW": ("tw_ubn", numbers.tw_ubn(rng)),
-                        "HK": ("uscc", numbers.uscc(rng)), "MO": ("uscc", numbers.uscc(rng))}.get(region, ("", ""))
-        make(name, "enterprise", region, rng.choice(["a", "a", "b", "c", "a1"]), industry=industry,
-             registration_kind=registration[0], registration_number=registration[1])
+        registration = {
+            "MAINLAND": ("uscc", numbers.uscc(rng)),
+            "TW": ("tw_ubn", numbers.tw_ubn(rng)),
+            "HK": ("uscc", numbers.uscc(rng)),
+            "MO": ("uscc", numbers.uscc(rng)),
+        }.get(region, ("", ""))
+        make(
+            name,
+            "enterprise",
+            region,
+            rng.choice(["a", "a", "b", "c", "a1"]),
+            industry=industry,
+            registration_kind=registration[0],
+            registration_number=registration[1],
+        )
     group = created[-1]
     for suffix in ("（香港）有限公司", "（惠州）有限公司"):
-        make(group.name.replace("有限公司", "") + suffix, "enterprise", "MO", group.unit and "a", parent=group,
-             industry=group.industry)
+        make(
+            group.name.replace("有限公司", "") + suffix,
+            "enterprise",
+            "MO",
+            group.unit and "a",
+            parent=group,
+            industry=group.industry,
+        )
     for name, region in orgdata.INSTITUTES:
         make(name, "research", region, "centre")
     for name in orgdata.GOVERNMENT:
         make(name, "government", "HK" if "香港" in name else "MAINLAND", "centre")
     while len(created) < 80:
         index = len(created)
-        make(f"惠州港澳青年创业团队{index:02d}号有限公司", "enterprise", rng.choice(["HK", "MO"]),
-             rng.choice(["a", "b", "c"]), industry=rng.choice(names.TAGS))
+        make(
+            f"惠州港澳青年创业团队{index:02d}号有限公司",
+            "enterprise",
+            rng.choice(["HK", "MO"]),
+            rng.choice(["a", "b", "c"]),
+            industry=rng.choice(names.TAGS),
+        )
     return created
 
 
@@ -119,8 +156,14 @@ def _raw_phone(rng, region) -> str:
     elif region == "TW":
         raw = f"+886 9{rng.randint(10000000, 99999999)}"
     elif region == "OVERSEAS":
-        raw = rng.choice([f"+65 9{rng.randint(1000000, 9999999)}", f"+60 12{rng.randint(1000000, 9999999)}",
-                          f"+1 416{rng.randint(2000000, 9999999)}", f"+44 7700{rng.randint(100000, 999999)}"])
+        raw = rng.choice(
+            [
+                f"+65 9{rng.randint(1000000, 9999999)}",
+                f"+60 12{rng.randint(1000000, 9999999)}",
+                f"+1 416{rng.randint(2000000, 9999999)}",
+                f"+44 7700{rng.randint(100000, 999999)}",
+            ]
+        )
     else:
         raw = f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}"
     return raw
@@ -162,29 +205,59 @@ def _people(rng, units, orgs, admin) -> list:
     def add(unit_key, region, spec, **extra):
         name, latin, docs, country, birth = spec
         person = Person(
-            unit=units[unit_key], name=name, name_latin=latin, region=region, country=country,
-            gender=rng.choice("MF"), birth_date=birth, phones=[_phone(rng, region)],
+            unit=units[unit_key],
+            name=name,
+            name_latin=latin,
+            region=region,
+            country=country,
+            gender=rng.choice("MF"),
+            birth_date=birth,
+            phones=[_phone(rng, region)],
             emails=[f"{latin.split()[-1].lower().replace('-', '')}.{len(people) + 1}@example.org"],
-            employer=rng.choice(names.EMPLOYERS[region]), title=rng.choice(names.TITLES),
+            employer=rng.choice(names.EMPLOYERS[region]),
+            title=rng.choice(names.TITLES),
             consent_date=datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 600)),
-            consent_scope="联络、活动通知及统计", consent_source=rng.choice(["活动报名表", "纸质同意书", "线上登记"]),
+            consent_scope="联络、活动通知及统计",
+            consent_source=rng.choice(["活动报名表", "纸质同意书", "线上登记"]),
             profile=extra.pop("profile", ""),
         )
         institution, inst_country = rng.choice(names.INSTITUTIONS[region])
-        education = [{"degree": rng.choice(["bachelor", "bachelor", "master", "doctor"]),
-                      "institution": institution, "country": inst_country, "field": rng.choice(names.FIELDS),
-                      "year": birth.year + rng.randint(21, 30)}]
-        documents = [{"kind": kind, "number": identity.normalize_document(kind, number),
-                      "country": country if kind == "passport" else ""} for kind, number in docs]
+        education = [
+            {
+                "degree": rng.choice(["bachelor", "bachelor", "master", "doctor"]),
+                "institution": institution,
+                "country": inst_country,
+                "field": rng.choice(names.FIELDS),
+                "year": birth.year + rng.randint(21, 30),
+            }
+        ]
+        documents = [
+            {
+                "kind": kind,
+                "number": identity.normalize_document(kind, number),
+                "country": country if kind == "passport" else "",
+            }
+            for kind, number in docs
+        ]
         person_roles = [roles[c] for c in rng.sample(sorted(roles), k=rng.randint(1, 2))] if roles else []
-        save_person(admin, person, documents=documents, education=education,
-                    tags=[t.name for t in rng.sample(tags, k=rng.randint(1, 3))], roles=person_roles)
+        save_person(
+            admin,
+            person,
+            documents=documents,
+            education=education,
+            tags=[t.name for t in rng.sample(tags, k=rng.randint(1, 3))],
+            roles=person_roles,
+        )
         people.append(person)
         return person
 
     # The people the docs and tests talk about
-    chan = add("a", "HK", ("陳大文", "CHAN Tai Man", [("hkid", "A1234563")], "", datetime.date(1990, 5, 4)),
-               profile="金融科技创业者，十年投行经验，熟悉跨境支付。")
+    chan = add(
+        "a",
+        "HK",
+        ("陳大文", "CHAN Tai Man", [("hkid", "A1234563")], "", datetime.date(1990, 5, 4)),
+        profile="金融科技创业者，十年投行经验，熟悉跨境支付。",
+    )
     add("b", "HK", ("陳大文", "CHAN Tai Man", [("hk_mo_permit", "H12345678")], "", datetime.date(1990, 5, 4)))
     add("hk", "MO", ("黃嘉欣", "VONG Ka Ian", [("mo_id", "12345678")], "", datetime.date(1996, 3, 12)))
     add("a", "TW", ("林美玲", "LIN Mei-ling", [("tw_id", "A123456789")], "", datetime.date(1993, 8, 20)))
@@ -196,13 +269,21 @@ def _people(rng, units, orgs, admin) -> list:
         unit_key = "hk" if region == "HK" and rng.random() < 0.3 else rng.choice(PERSON_UNITS)
         person = add(unit_key, region, _person_spec(rng, region))
         if rng.random() < 0.25 and associations:
-            Affiliation.objects.create(person=person, organization=rng.choice(associations), unit=person.unit,
-                                       kind=rng.choice(["member", "member", "leader"]),
-                                       title=rng.choice(["会员", "理事", "副会长", "会长", "秘书长"]),
-                                       start=datetime.date(rng.randint(2015, 2024), 1, 1))
+            Affiliation.objects.create(
+                person=person,
+                organization=rng.choice(associations),
+                unit=person.unit,
+                kind=rng.choice(["member", "member", "leader"]),
+                title=rng.choice(["会员", "理事", "副会长", "会长", "秘书长"]),
+                start=datetime.date(rng.randint(2015, 2024), 1, 1),
+            )
     enterprises = [o for o in orgs if o.kind == "enterprise"]
     for person in rng.sample(people, 40):
-        Affiliation.objects.create(person=person, organization=rng.choice(enterprises), unit=person.unit,
-                                   kind=rng.choice(["employee", "founder", "adviser"]))
+        Affiliation.objects.create(
+            person=person,
+            organization=rng.choice(enterprises),
+            unit=person.unit,
+            kind=rng.choice(["employee", "founder", "adviser"]),
+        )
     PersonShare.objects.create(person=chan, unit=units["hk"], access="view", note="香港工作站协助联络")
     return people

@@ -1,64 +1,58 @@
-"""Valid-looking identity and registration numbers for demo people (check digits computed)."""
+"""Valid identity and registration numbers for demo people, check characters from qiao.identity."""
 
 import random
 
+from qiao import identity
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-TW_LETTERS = {c: v for c, v in zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True)}
+
+
+def _digits(rng: random.Random, count: int) -> str:
+    return "".join(rng.choice("0123456789") for _ in range(count))
 
 
 def hkid(rng: random.Random) -> str:
-    letter = rng.choice("ACDEGHKPRVYZ")
-    digits = "".join(rng.choice("0123456789") for _ in range(6))
-    values = [36, ord(letter) - 55] + [int(d) for d in digits]
-    total = sum(v * w for v, w in zip(values, range(9, 1, -1), strict=True))
-    check = (11 - total % 11) % 11
-    return f"{letter}{digits}{'A' if check == 10 else check}"
+    body = rng.choice("ACDEGHKPRVYZ") + _digits(rng, 6)
+    return body + identity.hkid_check_character(body)
 
 
 def macao_id(rng: random.Random) -> str:
-    return rng.choice("157") + "".join(rng.choice("0123456789") for _ in range(7))
+    return rng.choice("157") + _digits(rng, 7)
 
 
 def taiwan_id(rng: random.Random) -> str:
-    letter = rng.choice("ABDEFHKLMNPT")
-    body = rng.choice("12") + "".join(rng.choice("0123456789") for _ in range(7))
-    code = TW_LETTERS[letter]
-    digits = [code // 10, code % 10] + [int(d) for d in body]
-    total = sum(d * w for d, w in zip(digits, [1, 9, 8, 7, 6, 5, 4, 3, 2, 1], strict=True))
-    return f"{letter}{body}{(10 - total % 10) % 10}"
+    first_nine = rng.choice("ABDEFHKLMNPT") + rng.choice("12") + _digits(rng, 7)
+    return first_nine + identity.tw_id_check_digit(first_nine)
 
 
 def cn_id(rng: random.Random, birth, region: str = "441302") -> str:
     body = f"{region}{birth:%Y%m%d}{rng.randint(0, 999):03d}"
-    total = sum(int(d) * (2 ** (17 - i) % 11) for i, d in enumerate(body))
-    return body + "10X98765432"[total % 11]
+    return body + identity.ric_check_character(body)
 
 
 def hk_mo_permit(rng: random.Random, region: str) -> str:
-    return ("H" if region == "HK" else "M") + "".join(rng.choice("0123456789") for _ in range(8))
+    return ("H" if region == "HK" else "M") + _digits(rng, 8)
 
 
 def tw_permit(rng: random.Random) -> str:
-    return "".join(rng.choice("0123456789") for _ in range(8))
+    return _digits(rng, 8)
 
 
 def passport(rng: random.Random) -> str:
-    return rng.choice("EKGA") + "".join(rng.choice("0123456789") for _ in range(8))
+    return rng.choice("EKGA") + _digits(rng, 8)
 
 
 def uscc(rng: random.Random) -> str:
-    body = "9144" + "13" + "02" + "".join(rng.choice(USCC_ALPHABET) for _ in range(11))
-    total = sum(USCC_ALPHABET.index(c) * (3 ** i % 31) for i, c in enumerate(body))
-    return body + USCC_ALPHABET[(31 - total % 31) % 31]
+    body = "91441302" + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+    return body + identity.uscc_check_character(body)
 
 
 def tw_ubn(rng: random.Random) -> str:
     while True:
-        digits = [rng.randint(0, 9) for _ in range(8)]
-        total = sum(sum(divmod(d * w, 10)) for d, w in zip(digits, [1, 2, 1, 2, 1, 2, 4, 1], strict=True))
-        if total % 5 == 0:
-            return "".join(map(str, digits))
+        number = _digits(rng, 8)
+        if identity.tw_ubn_sum(number) % 5 == 0:
+            return number
 
 
 def hk_br(rng: random.Random) -> str:
-    return "".join(rng.choice("0123456789") for _ in range(8))
+    return _digits(rng, 8)

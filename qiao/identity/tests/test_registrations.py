@@ -58,9 +58,7 @@ def test_ubn_rule_since_2023_accepts_sums_divisible_by_five():
 
 def test_ubn_with_seven_in_seventh_place_may_count_the_ten_as_one():
     number = next(
-        f"{n:08d}"
-        for n in range(10_000_000, 20_000_000)
-        if f"{n:08d}"[6] == "7" and tw_ubn_sum(f"{n:08d}") % 5 == 4
+        f"{n:08d}" for n in range(10_000_000, 20_000_000) if f"{n:08d}"[6] == "7" and tw_ubn_sum(f"{n:08d}") % 5 == 4
     )
     assert validate_tw_ubn(number) == number
 

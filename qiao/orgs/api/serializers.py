@@ -17,9 +17,26 @@ class OrganizationSerializer(ServiceSerializer):
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "name_latin", "kind", "region", "country", "industry", "registration_kind",
-                  "registration_number", "parent", "address", "phone", "website", "notes", "tags", "unit",
-                  "created", "updated"]
+        fields = [
+            "id",
+            "name",
+            "name_latin",
+            "kind",
+            "region",
+            "country",
+            "industry",
+            "registration_kind",
+            "registration_number",
+            "parent",
+            "address",
+            "phone",
+            "website",
+            "notes",
+            "tags",
+            "unit",
+            "created",
+            "updated",
+        ]
         read_only_fields = ["created", "updated"]
 
     def validate(self, attrs):
@@ -36,7 +53,8 @@ class OrganizationSerializer(ServiceSerializer):
             while node is not None:
                 if node.pk == self.instance.pk:
                     raise serializers.ValidationError(
-                        {"parent": _("An organisation cannot be its own parent or ancestor.")})
+                        {"parent": _("An organisation cannot be its own parent or ancestor.")}
+                    )
                 node = node.parent
         return attrs
 

@@ -37,18 +37,40 @@ class PersonSerializer(ServiceSerializer):
     phones = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
     emails = serializers.ListField(child=serializers.EmailField(), required=False)
     tags = TagListField(required=False)
-    roles = serializers.SlugRelatedField(slug_field="code", many=True, required=False,
-                                         queryset=PersonRole.objects.all())
+    roles = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, queryset=PersonRole.objects.all()
+    )
     employer_org = ScopedRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:person-detail")
 
     class Meta:
         model = Person
         fields = [
-            "id", "url", "name", "name_latin", "gender", "birth_date", "region", "country", "unit",
-            "documents", "phones", "emails", "education", "employer", "employer_org", "title", "tags",
-            "roles", "profile", "consent_date", "consent_scope", "consent_source", "notes",
-            "created", "updated",
+            "id",
+            "url",
+            "name",
+            "name_latin",
+            "gender",
+            "birth_date",
+            "region",
+            "country",
+            "unit",
+            "documents",
+            "phones",
+            "emails",
+            "education",
+            "employer",
+            "employer_org",
+            "title",
+            "tags",
+            "roles",
+            "profile",
+            "consent_date",
+            "consent_scope",
+            "consent_source",
+            "notes",
+            "created",
+            "updated",
         ]
         read_only_fields = ["created", "updated"]
 
@@ -77,8 +99,9 @@ class PersonSerializer(ServiceSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["documents"] = [{"kind": d.kind, "number": d.number, "country": d.country}
-                             for d in instance.documents.all()]
+        data["documents"] = [
+            {"kind": d.kind, "number": d.number, "country": d.country} for d in instance.documents.all()
+        ]
         return data
 
     def extras(self):

@@ -9,8 +9,11 @@ class Command(BaseCommand):
     help = "Load the demo: a centre with three bases and a Hong Kong workstation, users, people, organisations."
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing (successfully) when the database already has units or people.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (successfully) when the database already has units or people.",
+        )
 
     def handle(self, *args, if_empty=False, **options):
         if Unit.objects.exists() or Person.all_objects.exists():
@@ -19,6 +22,9 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already has data. The demo loads only into an empty database.")
         counts = load.load()
-        self.stdout.write(self.style.SUCCESS(
-            "Demo loaded: {units} units, {users} users, {organizations} organisations, {people} people. "
-            "Every demo password is {password}.".format(password=load.PASSWORD, **counts)))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo loaded: {units} units, {users} users, {organizations} organisations, {people} people. "
+                "Every demo password is {password}.".format(password=load.PASSWORD, **counts)
+            )
+        )

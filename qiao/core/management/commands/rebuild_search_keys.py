@@ -28,5 +28,6 @@ class Command(BaseCommand):
                 keys += search.index(chunk, model)
                 records += len(chunk)
                 last = chunk[-1].pk
-            self.stdout.write(f"{model._meta.label}: {records} records, {keys} keys "
-                              f"in {time.monotonic() - started:.1f} s")
+            self.stdout.write(
+                f"{model._meta.label}: {records} records, {keys} keys in {time.monotonic() - started:.1f} s"
+            )
