@@ -27,6 +27,7 @@ def registry(network, make_person):
             "陳大文",
             name_latin="CHAN Tai Man",
             phones=["+85291234567"],
+            emails=["Tai.Man@Example.org"],
             documents=[{"kind": "hkid", "number": "A1234563"}],
         ),
         "other": make_person(network["a"], "陈大明", name_latin=""),
@@ -46,7 +47,7 @@ def test_exact_name_ranks_first(registry):
     assert registry["prefix"] in found
 
 
-@pytest.mark.parametrize("query", ["91234567", "+852 9123 4567", "A123456(3)", "a1234563"])
+@pytest.mark.parametrize("query", ["91234567", "+852 9123 4567", "A123456(3)", "a1234563", "tai.man@example.org"])
 def test_phone_and_document_numbers_find_the_person(registry, query):
     assert registry["target"] in search.search(Person.objects.all(), query)
 

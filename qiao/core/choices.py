@@ -10,3 +10,13 @@ class Region(models.TextChoices):
     TW = "TW", _("Taiwan")
     OVERSEAS = "OVERSEAS", _("Overseas")
     MAINLAND = "MAINLAND", _("Mainland (returnee)")
+
+
+class OrganizationRegion(models.TextChoices):
+    """Where an organisation is based (same codes as a person's region of origin)."""
+
+    HK = "HK", _("Hong Kong")
+    MO = "MO", _("Macao")
+    TW = "TW", _("Taiwan")
+    OVERSEAS = "OVERSEAS", _("Overseas")
+    MAINLAND = "MAINLAND", _("Mainland")

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from . import scoping
@@ -111,6 +112,65 @@ class UserCreateForm(BootstrapMixin, forms.ModelForm):
             new_user.save()
             Membership.objects.create(user=new_user, unit=self.cleaned_data["unit"], role=self.cleaned_data["role"])
         return new_user
+
+
+class LoginForm(BootstrapMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("The user name or password is not right. Both are case-sensitive."),
+        "inactive": _("This account has been disabled. Ask an administrator."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("User name")
+        self.fields["password"].label = _("Password")
+
+
+class UserEditForm(BootstrapMixin, forms.ModelForm):
+    """An administrator edits a user of their units: name, e-mail, language, active, new password."""
+
+    new_password = forms.CharField(
+        label=_("new password"),
+        widget=forms.PasswordInput,
+        strip=False,
+        required=False,
+        help_text=_("Leave empty to keep the current password."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "email", "language", "is_active"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.actor = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        cleaned = super().clean()
+        if cleaned.get("new_password"):
+            try:
+                validate_password(cleaned["new_password"], self.instance)
+            except forms.ValidationError as error:
+                self.add_error("new_password", error)
+        if self.instance == self.actor and cleaned.get("is_active") is False:
+            self.add_error("is_active", _("You cannot disable your own account."))
+        return cleaned
+
+    def save(self, user):
+        from .services import writing
+
+        with writing():
+            edited = super().save(commit=False)
+            if self.cleaned_data.get("new_password"):
+                edited.set_password(self.cleaned_data["new_password"])
+            edited.save()
+        return edited
+
+
+class PasswordForm(BootstrapMixin, PasswordChangeForm):
+    pass
 
 
 class PreferencesForm(BootstrapMixin, forms.ModelForm):

@@ -210,6 +210,7 @@ class QiaoUserManager(UserManager.from_queryset(UserQuerySet)):
 
 
 class User(AbstractUser):
+    email = models.EmailField(_("e-mail"), blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
 

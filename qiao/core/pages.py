@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import scoping, search, services
 from . import views as generic
 from .filtersets import UnitFilterSet, UserFilterSet
-from .forms import MembershipForm, PreferencesForm, UnitForm, UserCreateForm
+from .forms import MembershipForm, PasswordForm, PreferencesForm, UnitForm, UserCreateForm, UserEditForm
 from .models import ChangeRecord, Membership, Unit, User
 from .tables import UnitTable, UserTable
 
@@ -254,10 +257,33 @@ class UserView(generic.ObjectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["changes"] = ChangeRecord.objects.filter(user=self.object).select_related("content_type")[:50]
+        context["can_manage_user"] = (
+            User.objects.restrict(self.request.user, "manage").filter(pk=self.object.pk).exists()
+        )
         context["history_of_user"] = ChangeRecord.objects.filter(
             content_type=ContentType.objects.get_for_model(User), object_id=self.object.pk
         )[:20]
         return context
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    template_name = "core/password.html"
+    form_class = PasswordForm
+    success_url = reverse_lazy("core:preferences")
+    success_message = gettext_lazy("Your password has been changed.")
+
+
+class UserEditView(generic.ObjectEditView):
+    queryset = User.objects.all()
+    form_class = UserEditForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scoping.has_any(request.user, "manage"):
+            raise PermissionDenied(_("Only administrators manage users."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.queryset.all().restrict(self.request.user, "manage")
 
 
 class UserCreateView(generic.ObjectEditView):

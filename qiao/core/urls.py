@@ -19,4 +19,6 @@ urlpatterns = [
     path("users/", pages.UserListView.as_view(), name="user_list"),
     path("users/add/", pages.UserCreateView.as_view(), name="user_add"),
     path("users/<int:pk>/", pages.UserView.as_view(), name="user"),
+    path("users/<int:pk>/edit/", pages.UserEditView.as_view(), name="user_edit"),
+    path("password/", pages.PasswordChangeView.as_view(), name="password_change"),
 ]

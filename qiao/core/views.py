@@ -10,6 +10,7 @@ from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -17,6 +18,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from . import exporters, scoping, search, services
 from .models import ChangeRecord
+from .tables import TrashTable
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -62,7 +64,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         self.action = "export"
         filterset = self.get_filterset(self.get_filterset_class())
         queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
-        table = self.get_table_class()(queryset, exclude=("actions",))
+        table = self.get_table_class()(queryset, exclude=("actions", "select"))
         RequestConfig(self.request, paginate=False).configure(table)
         return exporters.write(table.as_values(), fmt, self.export_name)
 
@@ -98,21 +100,13 @@ class ObjectView(ObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         obj = self.object
-        unit_id = scoping._owning_unit_id(obj) if hasattr(type(obj), "scope_field") else None
-        context.update(
-            object=obj,
-            tab=self.tab,
-            can_change=scoping.may(self.request.user, "change", unit_id) or self._shared_change(obj),
-            can_delete=scoping.may(self.request.user, "delete", unit_id),
-        )
+        context.update(object=obj, tab=self.tab, can_change=self.allowed("change"), can_delete=self.allowed("delete"))
         return context
 
-    def _shared_change(self, obj) -> bool:
-        return (
-            type(obj).objects.restrict(self.request.user, "change").filter(pk=obj.pk).exists()
-            if getattr(type(obj), "share_model", None)
-            else False
-        )
+    def allowed(self, action: str) -> bool:
+        """Whether the user may `action` this record: the same restricted queryset as everywhere."""
+        manager = type(self.object)._default_manager
+        return manager.restrict(self.request.user, action).filter(pk=self.object.pk).exists()
 
 
 class ObjectHistoryView(ObjectView):
@@ -205,6 +199,29 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
         return HttpResponseRedirect(reverse(self.success_url_name))
 
 
+class ObjectTrashView(ObjectListView):
+    """Deleted records the user's role may restore (managers and administrators)."""
+
+    template_name = "generic/object_trash.html"
+    table_class = TrashTable
+    action = "delete"
+    restore_url_name = ""
+    back_url_name = ""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=False).select_related("unit", "deleted_by")
+
+
+class ObjectRestoreView(ScopedMixin, View):
+    action = "delete"
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.get_queryset().filter(deleted_at__isnull=False), pk=pk)
+        services.restore(request.user, obj)
+        messages.success(request, _("Restored “%(name)s”.") % {"name": obj})
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+
 class BulkDeleteView(ScopedMixin, View):
     """Delete the selected records of a list, each one re-checked against the user's scope."""
 
@@ -220,5 +237,8 @@ class BulkDeleteView(ScopedMixin, View):
         with services.writing():
             for obj in objects:
                 services.delete(request.user, obj)
-        messages.success(request, _("Deleted %(count)d records.") % {"count": len(objects)})
+        messages.success(
+            request,
+            ngettext("Deleted %(count)d record.", "Deleted %(count)d records.", len(objects)) % {"count": len(objects)},
+        )
         return HttpResponseRedirect(reverse(self.success_url_name))

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qiao import text
-from qiao.core.choices import Region
+from qiao.core.choices import OrganizationRegion
 from qiao.core.models import ChangeLoggedModel, OwnedModel, SoftDeleteModel
 from qiao.core.search import SearchableModel
 
@@ -31,7 +31,7 @@ class Organization(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedMod
     kind = models.CharField(
         _("kind"), max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.ENTERPRISE
     )
-    region = models.CharField(_("region"), max_length=10, choices=Region.choices, blank=True)
+    region = models.CharField(_("region"), max_length=10, choices=OrganizationRegion.choices, blank=True)
     country = models.CharField(_("country"), max_length=60, blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     registration_kind = models.CharField(

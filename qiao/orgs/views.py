@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy
+
 from qiao.core import views as generic
 from qiao.people.models import Affiliation
 from qiao.people.tables import AffiliationTable
@@ -17,6 +19,20 @@ class OrganizationListView(generic.ObjectListView):
     export_name = "organizations"
     add_url_name = "orgs:organization_add"
     bulk_delete_url_name = "orgs:organization_bulk_delete"
+    trash_url_name = "orgs:organization_trash"
+
+
+class OrganizationTrashView(generic.ObjectTrashView):
+    queryset = Organization.all_objects.all()
+    filterset_class = OrganizationFilterSet
+    title = gettext_lazy("Deleted organisations")
+    export_name = "organizations-deleted"
+    restore_url_name = "orgs:organization_restore"
+    back_url_name = "orgs:organization_list"
+
+
+class OrganizationRestoreView(generic.ObjectRestoreView):
+    queryset = Organization.all_objects.all()
 
 
 class OrganizationView(generic.ObjectView):

@@ -173,6 +173,7 @@ class ShareForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.all()
+        self.fields["note"].widget.attrs["placeholder"] = _("Why (optional)")
 
 
 class AffiliationForm(ScopedModelForm):

@@ -60,7 +60,7 @@ class PersonRole(models.Model):
 
 
 class Person(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
-    name = models.CharField(_("name"), max_length=100, help_text=_("As the person writes it, in any script."))
+    name = models.CharField(_("full name"), max_length=100, help_text=_("As the person writes it, in any script."))
     name_latin = models.CharField(
         _("name in Latin letters"),
         max_length=150,
@@ -120,7 +120,7 @@ class Person(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
                 if digits.startswith(prefix):
                     keys[digits[len(prefix) :]] = 1
         for email in self.emails or []:
-            keys[str(email).lower()] = 1
+            keys[text.compact(str(email))] = 1
         if self.pk:
             for document in self.documents.all():
                 keys[document.number.lower()] = 1

@@ -8,7 +8,7 @@ from .models import Affiliation, Person
 
 class PersonTable(BaseTable):
     select = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"name": "pk", "form": "bulk-form"}})
-    name = tables.LinkColumn("people:person", args=[tables.A("pk")], verbose_name=_("name"))
+    name = tables.LinkColumn("people:person", args=[tables.A("pk")], verbose_name=_("full name"))
     name_latin = tables.Column(verbose_name=_("name in Latin letters"))
     region = tables.Column(verbose_name=_("region of origin"))
     employer = tables.Column(verbose_name=_("employer"))
@@ -27,6 +27,16 @@ class AffiliationTable(BaseTable):
         "orgs:organization", args=[tables.A("organization_id")], verbose_name=_("organisation")
     )
 
+    actions = tables.TemplateColumn(
+        "{% load i18n %}{% if can_change %}"
+        '<a class="btn btn-sm btn-link" href="{% url \'people:affiliation_edit\' record.pk %}">{% trans "Edit" %}</a>'
+        '<a class="btn btn-sm btn-link text-danger" href="{% url \'people:affiliation_delete\' record.pk %}">'
+        '{% trans "Remove" %}</a>{% endif %}',
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+    )
+
     class Meta(BaseTable.Meta):
         model = Affiliation
-        fields = ("person", "kind", "title", "organization", "start", "end")
+        fields = ("person", "kind", "title", "organization", "start", "end", "actions")

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from qiao.core import scoping, services
@@ -27,26 +28,17 @@ class PersonListView(generic.ObjectListView):
     trash_url_name = "people:person_trash"
 
 
-class PersonTrashView(generic.ObjectListView):
-    """Deleted people of the user's units, restorable by managers."""
-
-    queryset = Person.all_objects.filter(deleted_at__isnull=False).select_related("unit")
+class PersonTrashView(generic.ObjectTrashView):
+    queryset = Person.all_objects.all()
     filterset_class = PersonFilterSet
-    table_class = PersonTable
-    template_name = "people/person_trash.html"
+    title = gettext_lazy("Deleted people")
     export_name = "people-deleted"
-    action = "delete"
+    restore_url_name = "people:person_restore"
+    back_url_name = "people:person_list"
 
 
-class PersonRestoreView(generic.ScopedMixin, View):
-    queryset = Person.all_objects.filter(deleted_at__isnull=False)
-    action = "delete"
-
-    def post(self, request, pk):
-        person = get_object_or_404(self.get_queryset(), pk=pk)
-        services.restore(request.user, person)
-        messages.success(request, _("Restored “%(name)s”.") % {"name": person})
-        return HttpResponseRedirect(person.get_absolute_url())
+class PersonRestoreView(generic.ObjectRestoreView):
+    queryset = Person.all_objects.all()
 
 
 class PersonView(generic.ObjectView):

@@ -45,7 +45,7 @@ def searchable(viewset_class):
                 OpenApiParameter(
                     "q",
                     str,
-                    description=str(_("Search in any script: Chinese characters, pinyin, Jyutping, Latin name.")),
+                    description=(_("Search in any script: Chinese characters, pinyin, Jyutping, Latin name.")),
                 )
             ]
         )

@@ -1,0 +1,169 @@
+"""Every page answers every role with a page or a refusal, in every language, never a 500."""
+
+import pytest
+
+ROLES = ["viewer", "staff", "manager", "admin"]
+
+
+@pytest.fixture
+def site(network, make_user, make_person, make_org):
+    from qiao.people.models import Affiliation
+
+    person = make_person(network["a"], "陳大文", phones=["+85291234567"])
+    org = make_org(network["a"], "香港惠州社團聯合總會", kind="association")
+    Affiliation.objects.create(person=person, organization=org, kind="leader", unit=network["a"])
+    users = {role: make_user(f"{role}-a", network["a"], role) for role in ROLES}
+    return {"person": person, "org": org, "users": users, "network": network}
+
+
+def _urls(site):
+    person, org, unit = site["person"], site["org"], site["network"]["a"]
+    user = site["users"]["staff"]
+    return [
+        "/",
+        "/search/?q=陈大文",
+        "/search/?q=",
+        "/preferences/",
+        "/people/",
+        "/people/?q=cdw&region=HK",
+        "/people/?export=csv",
+        "/people/?export=xlsx",
+        "/people/add/",
+        "/people/deleted/",
+        f"/people/{person.pk}/",
+        f"/people/{person.pk}/edit/",
+        f"/people/{person.pk}/history/",
+        f"/people/{person.pk}/delete/",
+        f"/people/affiliations/add/?person={person.pk}",
+        "/organizations/",
+        "/organizations/add/",
+        f"/organizations/{org.pk}/",
+        f"/organizations/{org.pk}/edit/",
+        f"/organizations/{org.pk}/history/",
+        "/units/",
+        "/units/add/",
+        f"/units/{unit.pk}/",
+        f"/units/{unit.pk}/edit/",
+        f"/units/{unit.pk}/history/",
+        "/users/",
+        "/users/add/",
+        f"/users/{user.pk}/",
+        "/autocomplete/people/?q=chan",
+        "/autocomplete/organizations/?q=xiang",
+        "/autocomplete/nothing/?q=x",
+        "/api/",
+        "/api/people/",
+        "/api/people/?q=陳",
+        "/api/organizations/",
+        "/api/units/",
+        "/api/users/",
+        "/api/affiliations/",
+        "/api/schema/",
+        "/api/docs/",
+        "/healthz",
+        "/people/999999/",
+        "/people/abc/",
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
+def test_every_page_answers_without_error(client, site, role, language):
+    client.force_login(site["users"][role])
+    for url in _urls(site):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
+
+
+def test_unit_and_user_pages_show_to_their_members(client, site):
+    client.force_login(site["users"]["admin"])
+    unit = site["network"]["a"]
+    page = client.get(f"/units/{unit.pk}/").content.decode()
+    assert "staff-a" in page  # members are listed
+    assert client.get(f"/users/{site['users']['staff'].pk}/").status_code == 200
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, site):
+    for url in ("/", "/people/", f"/people/{site['person'].pk}/", "/units/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    assert client.get("/api/people/").status_code in (401, 403)
+
+
+def test_managers_restore_deleted_people_and_organisations_from_the_ui(client, site):
+    from qiao.core import services
+    from qiao.orgs.models import Organization
+    from qiao.people.models import Person
+
+    manager = site["users"]["manager"]
+    person, org = site["person"], site["org"]
+    services.delete(manager, person)
+    services.delete(manager, org)
+    client.force_login(manager)
+    for trash, restore, obj, model in (
+        ("/people/deleted/", f"/people/{person.pk}/restore/", person, Person),
+        ("/organizations/deleted/", f"/organizations/{org.pk}/restore/", org, Organization),
+    ):
+        page = client.get(trash).content.decode()
+        assert obj.name in page and restore in page
+        response = client.post(restore)
+        assert response.status_code == 302
+        assert not model.all_objects.get(pk=obj.pk).is_deleted
+
+
+def test_staff_cannot_restore(client, site):
+    from qiao.core import services
+
+    services.delete(site["users"]["manager"], site["person"])
+    client.force_login(site["users"]["staff"])
+    assert client.post(f"/people/{site['person'].pk}/restore/").status_code == 404
+    assert site["person"].__class__.all_objects.get(pk=site["person"].pk).is_deleted
+
+
+def test_exports_are_clean_spreadsheets(client, site):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(site["users"]["staff"])
+    csv_text = client.get("/people/", {"export": "csv"}).content.decode("utf-8-sig")
+    assert "<input" not in csv_text and "陳大文" in csv_text
+    workbook = load_workbook(io.BytesIO(client.get("/people/", {"export": "xlsx"}).content))
+    rows = list(workbook.active.values)
+    assert rows[0][0] == "Full name" and rows[1][0] == "陳大文"
+
+
+def test_an_administrator_disables_a_user_and_sets_a_password(client, site):
+    admin, staff = site["users"]["admin"], site["users"]["staff"]
+    client.force_login(admin)
+    response = client.post(
+        f"/users/{staff.pk}/edit/",
+        {
+            "display_name": "停用测试",
+            "email": "",
+            "language": "",
+            "is_active": "",
+            "new_password": "Another-long-pass-88",
+        },
+    )
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert not staff.is_active and staff.check_password("Another-long-pass-88")
+    client.force_login(site["users"]["manager"])
+    assert client.get(f"/users/{staff.pk}/edit/").status_code == 403
+
+
+def test_a_user_changes_their_own_password(client, site):
+    staff = site["users"]["staff"]
+    client.force_login(staff)
+    response = client.post(
+        "/password/",
+        {
+            "old_password": "Qiao-test-pass-9",
+            "new_password1": "Brand-new-pass-321",
+            "new_password2": "Brand-new-pass-321",
+        },
+    )
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.check_password("Brand-new-pass-321")
