@@ -220,3 +220,11 @@ def test_healthz_reports_the_database(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+
+
+def test_a_patch_with_an_incomplete_document_is_a_400(api, network, staff, make_person):
+    person = make_person(network["a"], "陳大文")
+    for document in ({"kind": "hkid"}, {"number": "A1234563"}, {}):
+        response = api(staff).patch(f"/api/people/{person.pk}/", {"documents": [document]}, format="json")
+        assert response.status_code == 400, document
+        assert "documents" in response.json()

@@ -1,4 +1,6 @@
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,7 @@ from .models import Membership, Unit, UnitKind, User
 from .roles import Role
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class UnitScopeFilter(django_filters.ModelChoiceFilter):
     """Records owned by a unit and every unit below it."""
 
@@ -22,6 +25,7 @@ class UnitScopeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.field_path}__path__startswith": value.path})
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedChoiceFilter(django_filters.ModelChoiceFilter):
     """Pick one record the user may see, with an as-you-type picker (no giant drop-down)."""
 

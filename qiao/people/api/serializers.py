@@ -17,6 +17,9 @@ class DocumentSerializer(serializers.Serializer):
     country = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
+        missing = {name: [_("This field is required.")] for name in ("kind", "number") if not attrs.get(name)}
+        if missing:  # a PATCH makes nested fields optional; a document still needs both
+            raise serializers.ValidationError(missing)
         try:
             attrs["number"] = clean_document(attrs["kind"], attrs["number"])
         except DjangoValidationError as error:
