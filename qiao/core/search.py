@@ -8,9 +8,10 @@ before pinyin before initials).
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, Min, Q, Value, When
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -23,6 +24,8 @@ HIGHEST = "\U0010ffff"
 class SearchableModel(models.Model):
     """A record findable from the one search box. Subclasses say which keys describe them."""
 
+    search_index = GenericRelation("core.SearchKey")
+
     class Meta:
         abstract = True
 
@@ -31,13 +34,25 @@ class SearchableModel(models.Model):
         raise NotImplementedError
 
 
-def _key_rows(obj: SearchableModel, content_type_id: int):
+def write_keys(content_type_id: int, keys_by_id: dict[int, dict[str, int]]) -> int:
+    """Insert keys ({object id: {key: weight}}) with one executemany: the ORM's per-row objects
+    cost more than the database does when a million records are keyed."""
     from .models import SearchKey
 
-    for key, weight in obj.search_keys().items():
-        key = key[:KEY_LENGTH]
-        if key:
-            yield SearchKey(content_type_id=content_type_id, object_id=obj.pk, key=key, weight=weight)
+    rows = [
+        (content_type_id, object_id, key[:KEY_LENGTH], weight)
+        for object_id, keys in keys_by_id.items()
+        for key, weight in keys.items()
+        if key
+    ]
+    table = connection.ops.quote_name(SearchKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (content_type_id, object_id, {connection.ops.quote_name('key')}, weight) "
+            "VALUES (%s, %s, %s, %s)",
+            rows,
+        )
+    return len(rows)
 
 
 def index(objs, model=None) -> int:
@@ -50,9 +65,7 @@ def index(objs, model=None) -> int:
     model = model or type(objs[0])
     content_type = ContentType.objects.get_for_model(model)
     SearchKey.objects.filter(content_type=content_type, object_id__in=[o.pk for o in objs]).delete()
-    rows = [row for obj in objs for row in _key_rows(obj, content_type.pk)]
-    SearchKey.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    return write_keys(content_type.pk, {obj.pk: obj.search_keys() for obj in objs})
 
 
 @receiver(post_save)
@@ -67,27 +80,27 @@ def _reindex(sender, instance, raw=False, update_fields=None, **kwargs):
 def _prefix(form: str) -> Q:
     if connection.vendor == "sqlite":
         # BINARY collation orders by code point, so a range uses the index where LIKE cannot.
-        return Q(key__gte=form, key__lt=form + HIGHEST)
-    return Q(key__startswith=form)
+        return Q(search_index__key__gte=form, search_index__key__lt=form + HIGHEST)
+    return Q(search_index__key__startswith=form)
 
 
 def search(queryset: models.QuerySet, query: str) -> models.QuerySet:
-    """Records of `queryset` matching `query` in any script, best first (annotated `search_rank`)."""
-    from .models import SearchKey
+    """Records of `queryset` matching `query` in any script, best first (annotated `search_rank`).
 
+    One join to the key table, grouped per record: the database walks the key index for the
+    prefix, keeps the records in scope, and ranks each by its best key.
+    """
     forms = [f[:KEY_LENGTH] for f in text.query_forms(query)]
     if not forms:
         return queryset.none()
-    content_type = ContentType.objects.get_for_model(queryset.model)
     condition = Q()
     for form in forms:
         condition |= _prefix(form)
-    hits = SearchKey.objects.filter(content_type=content_type).filter(condition)
-    rank = Case(When(key__in=forms, then=F("weight") * 2), default=F("weight") * 2 + 1)
-    best = hits.filter(object_id=OuterRef("pk")).annotate(rank=rank).order_by("rank").values("rank")[:1]
+    weight = F("search_index__weight")
+    rank = Case(When(search_index__key__in=forms, then=weight * 2), default=weight * 2 + 1)
     return (
-        queryset.filter(pk__in=hits.values("object_id"))
-        .annotate(search_rank=Subquery(best, output_field=models.IntegerField()))
+        queryset.filter(condition)
+        .annotate(search_rank=Min(rank))
         .order_by("search_rank", *queryset.model._meta.ordering or ["pk"])
     )
 
