@@ -66,7 +66,9 @@ class UnitForm(ScopedModelForm):
 
 
 class MembershipForm(BootstrapMixin, forms.Form):
-    username = forms.CharField(label=_("user name"), max_length=150)
+    username = forms.CharField(
+        label=_("user name"), max_length=150, widget=forms.TextInput(attrs={"placeholder": _("user name")})
+    )
     role = forms.ChoiceField(label=_("role"), choices=Role.choices, initial=Role.STAFF)
 
     def clean_username(self):

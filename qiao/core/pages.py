@@ -183,6 +183,14 @@ class UnitView(generic.ObjectView):
         context["ancestors"] = unit.ancestors()
         context["memberships"] = unit.memberships.select_related("user")
         context["membership_form"] = MembershipForm()
+        context["figures"] = [
+            (
+                model._meta.verbose_name_plural,
+                model.objects.restrict(user).filter(unit__path__startswith=unit.path).count(),
+                f"{reverse(url_name)}?unit={unit.pk}",
+            )
+            for _key, model, url_name in _searchables()
+        ]
         return context
 
 
@@ -203,6 +211,12 @@ class UnitEditView(generic.ObjectEditView):
 
     def get_queryset(self):
         return self.queryset.all().restrict(self.request.user, "manage")
+
+    def get_object(self):
+        unit = super().get_object()
+        if unit.pk is None:  # "add sub-unit" from a unit's page
+            unit.parent = self.get_queryset().filter(pk=generic.query_id(self.request, "parent")).first()
+        return unit
 
 
 @login_required

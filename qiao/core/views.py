@@ -21,6 +21,12 @@ from .models import ChangeRecord
 from .tables import TrashTable
 
 
+def query_id(request, name: str) -> int | None:
+    """An id from the query string, or None when it is missing or not a number."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
 class ScopedMixin(LoginRequiredMixin):
     """Fetch records only through the restricted queryset."""
 

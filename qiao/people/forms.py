@@ -14,7 +14,12 @@ from .services import clean_document, clean_phone, save_person
 class DocumentForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("document type"), choices=[("", "—"), *DocumentKind.choices], required=False)
     number = forms.CharField(label=_("number"), max_length=40, required=False)
-    country = forms.CharField(label=_("issuing country"), max_length=60, required=False)
+    country = forms.CharField(
+        label=_("issuing country"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("issuing country")}),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -35,6 +40,11 @@ class EducationForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Education
         fields = ["degree", "institution", "country", "field", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("institution", "country", "field", "year"):  # the rows have no labels: say it inside
+            self.fields[name].widget.attrs["placeholder"] = self.fields[name].label
 
     def has_content(self) -> bool:
         return any(self.cleaned_data.get(f) for f in self.Meta.fields)

@@ -120,11 +120,15 @@ class AffiliationEditView(generic.ObjectEditView):
     def get_object(self):
         obj = super().get_object()
         if obj.pk is None:
-            obj.person = Person.objects.restrict(self.request.user).filter(pk=self.request.GET.get("person")).first()
+            obj.person = (
+                Person.objects.restrict(self.request.user).filter(pk=generic.query_id(self.request, "person")).first()
+            )
             from qiao.orgs.models import Organization
 
             obj.organization = (
-                Organization.objects.restrict(self.request.user).filter(pk=self.request.GET.get("organization")).first()
+                Organization.objects.restrict(self.request.user)
+                .filter(pk=generic.query_id(self.request, "organization"))
+                .first()
             )
             anchor = obj.person or obj.organization
             if anchor is not None and scoping.may(self.request.user, "add", anchor.unit_id):
