@@ -167,3 +167,24 @@ def test_a_user_changes_their_own_password(client, site):
     assert response.status_code == 302
     staff.refresh_from_db()
     assert staff.check_password("Brand-new-pass-321")
+
+
+def test_staff_cannot_export_the_deleted_list(client, site):
+    from qiao.core import services
+
+    services.delete(site["users"]["manager"], site["person"])
+    client.force_login(site["users"]["staff"])
+    body = client.get("/people/deleted/", {"export": "csv"}).content.decode("utf-8-sig")
+    assert "陳大文" not in body
+    client.force_login(site["users"]["manager"])
+    assert "陳大文" in client.get("/people/deleted/", {"export": "csv"}).content.decode("utf-8-sig")
+
+
+def test_relation_links_follow_the_role(client, site):
+    person = site["person"]
+    client.force_login(site["users"]["staff"])
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert "/affiliations/" in page and "/delete/" not in page.split("Organisations")[-1].split("Shared with")[0]
+    client.force_login(site["users"]["manager"])
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert "affiliations/" in page and "/delete/" in page

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from .models import ChangeRecord
@@ -31,6 +33,9 @@ def _text(value, field) -> str:
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        return formats.date_format(timezone.localtime(moment), "Y-m-d H:i") if moment else value
     if field is not None and getattr(field, "choices", None) and not isinstance(value, (list, dict)):
         return str(dict(field.flatchoices).get(value, value))
     if field is not None and isinstance(field, models.ForeignKey) and isinstance(value, int):

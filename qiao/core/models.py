@@ -68,6 +68,7 @@ class SoftDeleteModel(models.Model):
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False, db_index=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
         null=True,
         blank=True,
         editable=False,

@@ -67,9 +67,12 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     def export(self, fmt: str):
         if not scoping.has_any(self.request.user, "export"):
             raise PermissionDenied(_("You do not have permission to export."))
-        self.action = "export"
         filterset = self.get_filterset(self.get_filterset_class())
         queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
+        # the rows this page shows (under its own action) that the user may also export
+        model = queryset.model
+        everything = getattr(model, "all_objects", model._default_manager).all()
+        queryset = queryset.filter(pk__in=everything.restrict(self.request.user, "export").values("pk"))
         table = self.get_table_class()(queryset, exclude=("actions", "select"))
         RequestConfig(self.request, paginate=False).configure(table)
         return exporters.write(table.as_values(), fmt, self.export_name)

@@ -30,6 +30,7 @@ class AffiliationTable(BaseTable):
     actions = tables.TemplateColumn(
         "{% load i18n %}{% if can_change %}"
         '<a class="btn btn-sm btn-link" href="{% url \'people:affiliation_edit\' record.pk %}">{% trans "Edit" %}</a>'
+        "{% endif %}{% if can_delete %}"
         '<a class="btn btn-sm btn-link text-danger" href="{% url \'people:affiliation_delete\' record.pk %}">'
         '{% trans "Remove" %}</a>{% endif %}',
         verbose_name="",
