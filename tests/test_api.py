@@ -228,3 +228,60 @@ def test_a_patch_with_an_incomplete_document_is_a_400(api, network, staff, make_
         response = api(staff).patch(f"/api/people/{person.pk}/", {"documents": [document]}, format="json")
         assert response.status_code == 400, document
         assert "documents" in response.json()
+
+
+def test_sharing_through_the_api(api, network, make_user, make_person):
+    person = make_person(network["a"], "陳大文")
+    manager = make_user("manager-a", network["a"], "manager")
+    staff = make_user("staff-a", network["a"], "staff")
+    b_staff = make_user("staff-b", network["b"], "staff")
+    assert api(b_staff).get(f"/api/people/{person.pk}/").status_code == 404
+    refused = api(staff).post(f"/api/people/{person.pk}/shares/", {"unit": network["b"].pk}, format="json")
+    assert refused.status_code == 403
+    shared = api(manager).post(
+        f"/api/people/{person.pk}/shares/", {"unit": network["b"].pk, "note": "协助联络"}, format="json"
+    )
+    assert shared.status_code == 200
+    assert shared.json() == [{"unit": network["b"].pk, "access": "view", "note": "协助联络"}]
+    assert api(b_staff).get(f"/api/people/{person.pk}/").status_code == 200
+    assert api(b_staff).patch(f"/api/people/{person.pk}/", {"title": "x"}, format="json").status_code in (403, 404)
+    assert api(manager).delete(f"/api/people/{person.pk}/shares/{network['b'].pk}/").status_code == 204
+    assert api(b_staff).get(f"/api/people/{person.pk}/").status_code == 404
+
+
+def test_history_is_readable_but_not_writable_through_the_api(api, network, make_user, make_person):
+    staff = make_user("staff-a", network["a"], "staff")
+    person = make_person(network["a"], "陳大文")
+    api(staff).patch(f"/api/people/{person.pk}/", {"title": "总监"}, format="json")
+    history = api(staff).get(f"/api/people/{person.pk}/history/").json()["results"]
+    assert [h["action"] for h in history] == ["update", "create"]
+    assert history[0]["after"]["title"] == "总监" and history[0]["user_name"] == "staff-a"
+    assert api(staff).post(f"/api/people/{person.pk}/history/", {}, format="json").status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/api/people/", "/people/", "/api/organizations/", "/organizations/"])
+def test_lists_run_a_bounded_number_of_queries(
+    client, api, network, make_user, make_person, make_org, url, django_assert_max_num_queries
+):
+    staff = make_user("staff-a", network["a"], "staff")
+    client.force_login(staff)
+    fetch = (lambda: api(staff).get(url)) if url.startswith("/api/") else (lambda: client.get(url))
+    for round_size in (5, 25):
+        for index in range(round_size):
+            make_person(network["a"], f"测试{index}号")
+            make_org(network["a"], f"测试机构{index}")
+        with django_assert_max_num_queries(25):
+            assert fetch().status_code == 200
+
+
+def test_units_without_a_code_do_not_collide(api, network, make_user):
+    admin = api(make_user("admin-a", network["a"], "admin"))
+    for name in ("甲", "乙"):
+        response = admin.post(
+            "/api/units/", {"name": name, "kind": "office", "parent": network["a"].pk, "code": ""}, format="json"
+        )
+        assert response.status_code == 201
+    duplicate = admin.post(
+        "/api/units/", {"name": "丙", "kind": "office", "parent": network["a"].pk, "code": "office-a1"}, format="json"
+    )
+    assert duplicate.status_code == 400 and "code" in duplicate.json()

@@ -154,6 +154,7 @@ class Unit(ChangeLoggedModel):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        self.code = self.code or None  # many units have no code; NULLs never collide
         with transaction.atomic():
             super().save(*args, **kwargs)
             parent_path = self.parent.path if self.parent_id else ""

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 
 from .. import search, services
+from ..models import ChangeRecord
+
+
+class ChangeRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChangeRecord
+        fields = ["id", "time", "user_name", "request_id", "action", "before", "after"]
 
 
 class ScopedViewSet(viewsets.ModelViewSet):
@@ -35,6 +44,17 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.delete(self.request.user, instance)
+
+    @extend_schema(responses=ChangeRecordSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, pk=None):
+        """The record's change history, newest first (read-only: history cannot be edited)."""
+        obj = self.get_object()
+        changes = ChangeRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+        ).order_by("-time", "-id")
+        page = self.paginate_queryset(changes)
+        return self.get_paginated_response(ChangeRecordSerializer(page, many=True).data)
 
 
 def searchable(viewset_class):

@@ -17,6 +17,10 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "parent", "code", "description", "path", "created", "updated"]
         read_only_fields = ["path", "created", "updated"]
 
+    def validate_code(self, code):
+        """Blank means no code (DRF skips the unique check on blank strings, so store NULL)."""
+        return code or None
+
     def validate_parent(self, parent):
         user = self.context["request"].user
         if parent is None:

@@ -117,9 +117,11 @@ class PersonSerializer(ServiceSerializer):
 
 
 class PersonShareSerializer(serializers.ModelSerializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+
     class Meta:
         model = PersonShare
-        fields = ["id", "unit", "access", "note"]
+        fields = ["unit", "access", "note"]
 
 
 class AffiliationSerializer(ServiceSerializer):

@@ -1,11 +1,15 @@
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from qiao.core.api.base import ScopedViewSet, searchable
 
 from ..filtersets import AffiliationFilterSet, PersonFilterSet
-from ..models import Affiliation, IdentityDocument, Person
-from ..services import save_person
-from .serializers import AffiliationSerializer, PersonSerializer
+from ..models import Affiliation, IdentityDocument, Person, PersonShare
+from ..services import save_person, share_person, unshare_person
+from .serializers import AffiliationSerializer, PersonSerializer, PersonShareSerializer
 
 
 @searchable
@@ -18,6 +22,26 @@ class PersonViewSet(ScopedViewSet):
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
     save_service = staticmethod(save_person)
+
+    @extend_schema(request=PersonShareSerializer, responses=PersonShareSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def shares(self, request, pk=None):
+        """Units this person is shared with. POST {unit, access, note} shares (managers of the owning unit)."""
+        person = self.get_object()
+        if request.method == "POST":
+            serializer = PersonShareSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            share_person(request.user, person, **serializer.validated_data)
+        return Response(PersonShareSerializer(person.shares.select_related("unit"), many=True).data)
+
+    @extend_schema(responses={204: None}, filters=False)
+    @action(detail=True, methods=["delete"], url_path=r"shares/(?P<unit_id>\d+)", filter_backends=[])
+    def unshare(self, request, pk=None, unit_id=None):
+        """Stop sharing this person with a unit."""
+        person = self.get_object()
+        share = get_object_or_404(PersonShare, person=person, unit_id=unit_id)
+        unshare_person(request.user, share)
+        return Response(status=204)
 
 
 class AffiliationViewSet(ScopedViewSet):
