@@ -157,6 +157,18 @@ def set_language(request):
 # Units and users
 
 
+class AdministratorsOnly:
+    """Pages that manage the network: administrators of some unit only; records limited to their units."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scoping.has_any(request.user, "manage"):
+            raise PermissionDenied(_("Only administrators manage units and users."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.queryset.all().restrict(self.request.user, "manage")
+
+
 class UnitListView(generic.ObjectListView):
     queryset = Unit.objects.select_related("parent")
     filterset_class = UnitFilterSet
@@ -199,18 +211,10 @@ class UnitHistoryView(generic.ObjectHistoryView):
     base_template = "core/unit.html"
 
 
-class UnitEditView(generic.ObjectEditView):
+class UnitEditView(AdministratorsOnly, generic.ObjectEditView):
     queryset = Unit.objects.all()
     form_class = UnitForm
     action = "manage"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not scoping.has_any(request.user, "manage"):
-            raise PermissionDenied(_("Only administrators manage units."))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return self.queryset.all().restrict(self.request.user, "manage")
 
     def get_object(self):
         unit = super().get_object()
@@ -287,25 +291,12 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_message = gettext_lazy("Your password has been changed.")
 
 
-class UserEditView(generic.ObjectEditView):
+class UserEditView(AdministratorsOnly, generic.ObjectEditView):
     queryset = User.objects.all()
     form_class = UserEditForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not scoping.has_any(request.user, "manage"):
-            raise PermissionDenied(_("Only administrators manage users."))
-        return super().dispatch(request, *args, **kwargs)
 
-    def get_queryset(self):
-        return self.queryset.all().restrict(self.request.user, "manage")
-
-
-class UserCreateView(generic.ObjectEditView):
+class UserCreateView(AdministratorsOnly, generic.ObjectEditView):
     queryset = User.objects.all()
     form_class = UserCreateForm
     template_name = "generic/object_edit.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not scoping.has_any(request.user, "manage"):
-            raise PermissionDenied(_("Only administrators manage users."))
-        return super().dispatch(request, *args, **kwargs)

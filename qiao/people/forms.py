@@ -8,7 +8,7 @@ from qiao.core.widgets import AutocompleteSelect
 from qiao.orgs.models import Organization
 
 from .models import Affiliation, DocumentKind, Education, Person, PersonShare
-from .services import clean_document, clean_phone, save_person
+from .services import check_origin, clean_document, clean_phones, save_person
 
 
 class DocumentForm(BootstrapMixin, forms.Form):
@@ -123,16 +123,10 @@ class PersonForm(ScopedModelForm):
         self.education = EducationFormSet(data, prefix="edu", initial=education)
 
     def clean_phones_text(self):
-        region = self.data.get("region", "")
-        phones, errors = [], []
-        for value in _lines(self.cleaned_data["phones_text"]):
-            try:
-                phones.append(clean_phone(value, region))
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return list(dict.fromkeys(phones))
+        try:
+            return clean_phones(_lines(self.cleaned_data["phones_text"]), self.data.get("region", ""))
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
 
     def clean_emails_text(self):
         emails = [e.lower() for e in _lines(self.cleaned_data["emails_text"])]
@@ -143,8 +137,10 @@ class PersonForm(ScopedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("region") == "OVERSEAS" and not cleaned.get("country"):
-            self.add_error("country", _("Give the country for an overseas person."))
+        try:
+            check_origin(cleaned.get("region", ""), cleaned.get("country", ""))
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
     def is_valid(self):

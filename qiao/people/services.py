@@ -42,6 +42,25 @@ def clean_phone(value: str, region: str = "") -> str:
         ) from error
 
 
+def clean_phones(values, region: str = "") -> list[str]:
+    """Phones in E.164, duplicates dropped; a ValidationError lists every unreadable one by position."""
+    cleaned, errors = [], {}
+    for index, value in enumerate(values):
+        try:
+            cleaned.append(clean_phone(value, region))
+        except ValidationError as error:
+            errors[index] = error.messages
+    if errors:
+        raise ValidationError({str(index): messages for index, messages in errors.items()})
+    return list(dict.fromkeys(cleaned))
+
+
+def check_origin(region: str, country: str) -> None:
+    """An overseas person needs the country they live in."""
+    if region == "OVERSEAS" and not country:
+        raise ValidationError({"country": _("Give the country for an overseas person.")})
+
+
 def save_person(
     user,
     person: Person,

@@ -169,7 +169,7 @@ def _raw_phone(rng, region) -> str:
     return raw
 
 
-def _person_spec(rng, region: str):
+def person_spec(rng, region: str):
     """(name, latin, documents, country) for one person of a region."""
     surname = rng.choice(names.SURNAMES)
     given = rng.choice(names.GIVEN)
@@ -267,7 +267,7 @@ def _people(rng, units, orgs, admin) -> list:
     while len(people) < 300:
         region = rng.choice(regions)
         unit_key = "hk" if region == "HK" and rng.random() < 0.3 else rng.choice(PERSON_UNITS)
-        person = add(unit_key, region, _person_spec(rng, region))
+        person = add(unit_key, region, person_spec(rng, region))
         if rng.random() < 0.25 and associations:
             Affiliation.objects.create(
                 person=person,

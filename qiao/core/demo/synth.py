@@ -6,7 +6,6 @@ million people load in minutes; search keys are written exactly as a save would 
 
 from __future__ import annotations
 
-import datetime
 import random
 import time
 from collections.abc import Callable
@@ -14,10 +13,10 @@ from collections.abc import Callable
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from qiao import text
 from qiao.core import search
 
-from . import names, numbers
+from . import names
+from .load import person_spec
 
 REGIONS = [("HK", 40), ("MO", 15), ("TW", 12), ("OVERSEAS", 13), ("MAINLAND", 20)]
 PHONE_PREFIX = {"HK": "+852", "MO": "+853", "TW": "+886", "OVERSEAS": "+65", "MAINLAND": "+86"}
@@ -51,26 +50,6 @@ def _phone(rng: random.Random, region: str) -> str:
     return f"+861{rng.choice('3589')}{rng.randint(100000000, 999999999)}"
 
 
-def _person(rng: random.Random, region: str):
-    surname = rng.choice(names.SURNAMES)
-    given = rng.choice(names.GIVEN)
-    birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=rng.randint(0, 365 * 45))
-    country = ""
-    if region == "HK":
-        name, latin, document = surname[0] + given[0], f"{surname[1]} {given[1]}", ("hkid", numbers.hkid(rng))
-    elif region == "MO":
-        name, latin, document = surname[0] + given[0], f"{surname[2]} {given[2]}", ("mo_id", numbers.macao_id(rng))
-    elif region == "TW":
-        name, latin, document = surname[0] + given[0], f"{surname[3]} {given[3]}", ("tw_id", numbers.taiwan_id(rng))
-    elif region == "OVERSEAS":
-        name, latin, country = rng.choice(names.OVERSEAS)
-        document = ("passport", numbers.passport(rng))
-    else:
-        name, latin = surname[4] + given[4], f"{surname[5].upper()} {given[5]}"
-        document = ("cn_id", numbers.cn_id(rng, birth))
-    return name, latin, country, birth, document
-
-
 def people(count: int, *, seed: int = 1, batch: int = 5000, progress: Callable[[str], None] | None = None) -> int:
     """Add `count` synthetic people spread over the existing units. Returns the number added."""
     from qiao.people.models import IdentityDocument, Person
@@ -85,7 +64,7 @@ def people(count: int, *, seed: int = 1, batch: int = 5000, progress: Callable[[
         rows, documents = [], []
         for _ in range(size):
             region = rng.choice(regions)
-            name, latin, country, birth, document = _person(rng, region)
+            name, latin, docs, country, birth = person_spec(rng, region)
             rows.append(
                 Person(
                     unit=rng.choice(units),
@@ -100,28 +79,22 @@ def people(count: int, *, seed: int = 1, batch: int = 5000, progress: Callable[[
                     title=rng.choice(names.TITLES),
                 )
             )
-            documents.append(document)
+            documents.append(docs)
         with transaction.atomic():
             created = Person.objects.bulk_create(rows, batch_size=1000)
             if created and created[0].pk is None:  # backends without RETURNING: read the ids back
                 last = Person.all_objects.order_by("-pk").values_list("pk", flat=True)[:size]
                 for person, pk in zip(created, reversed(list(last)), strict=True):
                     person.pk = pk
+            for person, docs in zip(created, documents, strict=True):
+                # the prefetch cache lets search_keys() see the documents without a query per person
+                person._prefetched_objects_cache = {
+                    "documents": [IdentityDocument(person=person, kind=kind, number=number) for kind, number in docs]
+                }
             IdentityDocument.objects.bulk_create(
-                [
-                    IdentityDocument(person=p, kind=kind, number=number)
-                    for p, (kind, number) in zip(created, documents, strict=True)
-                ],
-                batch_size=2000,
+                [d for person in created for d in person._prefetched_objects_cache["documents"]], batch_size=2000
             )
-            keys = {}
-            for person, (_kind, number) in zip(created, documents, strict=True):
-                person_keys = dict.fromkeys(text.name_keys(person.name, person.name_latin), 2)
-                person_keys[text.compact(person.name)] = 0
-                person_keys[number.lower()] = 1
-                person_keys[person.phones[0].lstrip("+")] = 1
-                keys[person.pk] = person_keys
-            search.write_keys(content_type.pk, keys)
+            search.write_keys(content_type.pk, {person.pk: person.search_keys() for person in created})
         done += size
         if progress:
             rate = done / max(time.monotonic() - started, 1e-6)

@@ -8,7 +8,7 @@ from qiao.core.models import Unit
 from qiao.orgs.models import Organization
 
 from ..models import Affiliation, DocumentKind, Education, Person, PersonRole, PersonShare
-from ..services import clean_document, clean_phone
+from ..services import check_origin, clean_document, clean_phones
 
 
 class DocumentSerializer(serializers.Serializer):
@@ -82,22 +82,22 @@ class PersonSerializer(ServiceSerializer):
 
     def validate_phones(self, phones):
         region = self.initial_data.get("region") or getattr(self.instance, "region", "")
-        cleaned, errors = [], {}
-        for index, phone in enumerate(phones):
-            try:
-                cleaned.append(clean_phone(phone, region))
-            except DjangoValidationError as error:
-                errors[index] = error.messages
-        if errors:
-            raise serializers.ValidationError(errors)
-        return list(dict.fromkeys(cleaned))
+        try:
+            return clean_phones(phones, region)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
 
     def validate_emails(self, emails):
         return list(dict.fromkeys(e.strip().lower() for e in emails))
 
     def validate(self, attrs):
-        if attrs.get("region") == "OVERSEAS" and not (attrs.get("country") or getattr(self.instance, "country", "")):
-            raise serializers.ValidationError({"country": _("Give the country for an overseas person.")})
+        try:
+            check_origin(
+                attrs.get("region", getattr(self.instance, "region", "")),
+                attrs.get("country", getattr(self.instance, "country", "")),
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
         return attrs
 
     def to_representation(self, instance):
