@@ -290,7 +290,7 @@ def test_units_without_a_code_do_not_collide(api, network, make_user):
 @pytest.mark.parametrize("value", ["陳\\u0000大文", "\\ud800", "x" * 5000])
 def test_hostile_text_is_refused_cleanly(api, network, staff, value):
     """NUL characters and lone surrogates (escaped in JSON) and overlong text: a 400 or a save, never a 500."""
-    body = '{"name": "%s", "unit": %d}' % (value, network["a"].pk)
+    body = '{"name": "' + value + '", "unit": ' + str(network["a"].pk) + "}"
     response = api(staff).post("/api/people/", body, content_type="application/json")
     assert response.status_code in (201, 400), response.content
     response = api(staff).get("/api/people/", {"q": value.replace("\\u0000", "\x00")})
