@@ -110,6 +110,15 @@ def capture():
         _pending.reset(token)
 
 
+def touch(obj: models.Model) -> None:
+    """Take `obj`'s before-state now: for changes that bypass signals (queryset updates)."""
+    pending = _pending.get()
+    if pending is not None and obj.pk is not None:
+        root = obj.history_root()
+        stored = _fresh(root)
+        _remember(root, snapshot(stored) if stored is not None else None, pending)
+
+
 def _flush(pending: dict) -> None:
     for (model, pk), before in pending.items():
         fresh = model._base_manager.filter(pk=pk).first()

@@ -345,6 +345,38 @@ class ChangeRecord(models.Model):
         ]
 
 
+class ActionLog(models.Model):
+    """A named business event (qiao.person.merged, qiao.import.committed …) with structured data."""
+
+    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    user_name = models.CharField(max_length=150, blank=True)
+    request_id = models.CharField(max_length=36, blank=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="actionlog_object")]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.action}"
+
+    @classmethod
+    def record(cls, action: str, obj=None, **data) -> ActionLog:
+        from .context import current
+
+        actor = current()
+        return cls.objects.create(
+            action=action, user_id=actor.user_id, user_name=actor.user_name, request_id=actor.request_id,
+            content_type=ContentType.objects.get_for_model(type(obj)) if obj is not None else None,
+            object_id=getattr(obj, "pk", None), data=data,
+        )
+
+
 class SearchKey(models.Model):
     """Derived search keys (folded name, pinyin, Jyutping, Latin tokens) for one record."""
 

@@ -92,6 +92,15 @@ class Person(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
     consent_scope = models.CharField(_("consent scope"), max_length=200, blank=True)
     consent_source = models.CharField(_("consent source"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+    )
 
     search_fields = ("name", "name_latin", "phones", "emails")
     history_children = ("documents", "education", "shares")
@@ -246,6 +255,50 @@ class Affiliation(ChangeLoggedModel, OwnedModel):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_kind_display()} · {self.organization}"
+
+
+class DistinctPair(models.Model):
+    """A reviewer's word that two records are not the same person: never proposed again."""
+
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="distinctpair_unique"),
+            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="distinctpair_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open", _("To review")
+    MERGED = "merged", _("Merged")
+    DISTINCT = "distinct", _("Not the same person")
+
+
+class DuplicateCandidate(OwnedModel):
+    """A pair of registry records that may be one person, waiting for a reviewer."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=3)
+    reasons = models.JSONField(_("reasons"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
+    found_at = models.DateTimeField(_("found"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [models.UniqueConstraint(fields=["person", "other"], name="duplicatecandidate_unique")]
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+
+    def __str__(self) -> str:
+        return f"{self.person} ~ {self.other}"
 
 
 def _affiliation_url(self) -> str:
