@@ -115,3 +115,39 @@ def test_not_the_same_person_is_remembered(network, make_user, duplicates):
     assert DuplicateCandidate.objects.get().status == "distinct"
     DuplicateCandidate.objects.all().delete()
     assert merging.scan() == 0
+
+
+def test_review_and_merge_in_the_web_ui(client, network, make_user, duplicates):
+    chan, twin = duplicates
+    manager = make_user("manager-a", network["a"], "manager")
+    merging.scan()
+    pair = DuplicateCandidate.objects.get()
+    client.force_login(manager)
+    listing = client.get("/people/duplicates/").content.decode()
+    assert f"/people/duplicates/{pair.pk}/" in listing
+    page = client.get(f"/people/duplicates/{pair.pk}/").content.decode()
+    assert "table-warning" in page and "经理" in page
+    keep = "person" if pair.person == chan else "other"
+    response = client.post(f"/people/duplicates/{pair.pk}/", {"keep": keep, "decision": "merge", "title": "drop"})
+    assert response.status_code == 302
+    chan.refresh_from_db()
+    assert chan.title == "经理" and Person.all_objects.get(pk=twin.pk).merged_into == chan
+
+
+def test_a_sibling_base_never_sees_the_pair(client, network, make_user, duplicates):
+    merging.scan()
+    pair = DuplicateCandidate.objects.get()
+    client.force_login(make_user("manager-b", network["b"], "manager"))
+    assert f"/people/duplicates/{pair.pk}/" not in client.get("/people/duplicates/").content.decode()
+    assert client.get(f"/people/duplicates/{pair.pk}/").status_code == 404
+    assert client.post(f"/people/duplicates/{pair.pk}/", {"decision": "merge"}).status_code == 404
+
+
+def test_scan_command(duplicates):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("scan_duplicates", stdout=out)
+    assert out.getvalue().startswith("1 new pairs queued")

@@ -350,8 +350,9 @@ class ActionLog(models.Model):
 
     time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=60, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     user_name = models.CharField(max_length=150, blank=True)
     request_id = models.CharField(max_length=36, blank=True)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -371,9 +372,13 @@ class ActionLog(models.Model):
 
         actor = current()
         return cls.objects.create(
-            action=action, user_id=actor.user_id, user_name=actor.user_name, request_id=actor.request_id,
+            action=action,
+            user_id=actor.user_id,
+            user_name=actor.user_name,
+            request_id=actor.request_id,
             content_type=ContentType.objects.get_for_model(type(obj)) if obj is not None else None,
-            object_id=getattr(obj, "pk", None), data=data,
+            object_id=getattr(obj, "pk", None),
+            data=data,
         )
 
 

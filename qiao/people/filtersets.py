@@ -5,7 +5,16 @@ from qiao.core.choices import Region
 from qiao.core.filtersets import BaseFilterSet, ScopedChoiceFilter, UnitScopeFilter
 from qiao.orgs.models import Organization
 
-from .models import Affiliation, AffiliationKind, DocumentKind, Gender, Person, PersonRole
+from .models import (
+    Affiliation,
+    AffiliationKind,
+    DocumentKind,
+    DuplicateCandidate,
+    Gender,
+    Person,
+    PersonRole,
+    ReviewStatus,
+)
 
 
 class PersonFilterSet(BaseFilterSet):
@@ -42,3 +51,14 @@ class AffiliationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Affiliation
         fields = ["person", "organization", "kind", "unit"]
+
+
+class DuplicateCandidateFilterSet(BaseFilterSet):
+    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("status"))
+
+    class Meta:
+        model = DuplicateCandidate
+        fields = ["status"]
+
+    def noop(self, queryset, name, value):
+        return queryset

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiao.core.tables import BaseTable
 
-from .models import Affiliation, Person
+from .models import Affiliation, DuplicateCandidate, Person
 
 
 class PersonTable(BaseTable):
@@ -41,3 +41,27 @@ class AffiliationTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = Affiliation
         fields = ("person", "kind", "title", "organization", "start", "end", "actions")
+
+
+class DuplicateCandidateTable(BaseTable):
+    person = tables.LinkColumn("people:person", args=[tables.A("person_id")], verbose_name=_("person"))
+    other = tables.LinkColumn("people:person", args=[tables.A("other_id")], verbose_name=_("possibly the same as"))
+    score = tables.Column(verbose_name=_("score"))
+    reasons = tables.Column(verbose_name=_("reasons"), orderable=False)
+    review = tables.TemplateColumn(
+        '{% load i18n %}<a class="btn btn-sm btn-outline-primary" href="{% url \'people:duplicate\' record.pk %}">'
+        '{% trans "Compare" %}</a>',
+        accessor="pk",
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta(BaseTable.Meta):
+        model = DuplicateCandidate
+        fields = ("person", "other", "score", "reasons", "status", "found_at", "review")
+
+    def render_reasons(self, value):
+        from .linkage import REASONS
+
+        return "、".join(str(REASONS.get(code, code)) for code in value)

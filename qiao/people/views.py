@@ -2,18 +2,21 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.generic import TemplateView
 
 from qiao.core import scoping, services
 from qiao.core import views as generic
 
-from .filtersets import PersonFilterSet
+from . import merging
+from .filtersets import DuplicateCandidateFilterSet, PersonFilterSet
 from .forms import AffiliationForm, PersonForm, ShareForm
-from .models import Affiliation, Person, PersonShare
+from .models import Affiliation, DuplicateCandidate, Person, PersonShare, ReviewStatus
 from .services import share_person, unshare_person
-from .tables import AffiliationTable, PersonTable
+from .tables import AffiliationTable, DuplicateCandidateTable, PersonTable
 
 people = Person.objects.select_related("unit")
 
@@ -26,6 +29,7 @@ class PersonListView(generic.ObjectListView):
     add_url_name = "people:person_add"
     bulk_delete_url_name = "people:person_bulk_delete"
     trash_url_name = "people:person_trash"
+    duplicates_url_name = "people:duplicate_list"
 
 
 class PersonTrashView(generic.ObjectTrashView):
@@ -147,3 +151,90 @@ class AffiliationDeleteView(generic.ObjectDeleteView):
         services.delete(request.user, affiliation)
         messages.success(request, _("Removed the relation."))
         return HttpResponseRedirect(target)
+
+
+class DuplicateListView(generic.ObjectListView):
+    """The review queue: pairs that may be one person, both within the user's scope."""
+
+    queryset = DuplicateCandidate.objects.select_related("person", "other")
+    filterset_class = DuplicateCandidateFilterSet
+    table_class = DuplicateCandidateTable
+    title = gettext_lazy("Possible duplicates")
+    export_name = "duplicates"
+
+    def get_queryset(self):
+        visible = Person.objects.restrict(self.request.user, "change")
+        queryset = super().get_queryset().filter(person__in=visible, other__in=visible)
+        return queryset if "status" in self.request.GET else queryset.filter(status=ReviewStatus.OPEN)
+
+
+class DuplicateView(generic.ScopedMixin, TemplateView):
+    """Two records side by side; the reviewer picks the surviving value field by field."""
+
+    queryset = DuplicateCandidate.objects.select_related("person", "other")
+    template_name = "people/duplicate.html"
+
+    def get_object(self):
+        visible = Person.objects.restrict(self.request.user, "change")
+        return get_object_or_404(
+            DuplicateCandidate.objects.select_related("person", "other").filter(person__in=visible, other__in=visible),
+            pk=self.kwargs["pk"],
+        )
+
+    def sides(self, pair):
+        swap = self.request.GET.get("keep") == "other" or self.request.POST.get("keep") == "other"
+        return (pair.other, pair.person) if swap else (pair.person, pair.other)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pair = self.get_object()
+        keep, drop = self.sides(pair)
+        rows = []
+        for name in merging.CHOOSABLE + merging.JOINED:
+            field = Person._meta.get_field(name)
+            left, right = _display(keep, field), _display(drop, field)
+            rows.append(
+                {
+                    "name": name,
+                    "label": field.verbose_name,
+                    "keep": left,
+                    "drop": right,
+                    "differs": left != right,
+                    "joined": name in merging.JOINED,
+                }
+            )
+        documents = [(", ".join(str(d) for d in keep.documents.all()), ", ".join(str(d) for d in drop.documents.all()))]
+        context.update(
+            pair=pair,
+            keep=keep,
+            drop=drop,
+            rows=rows,
+            documents=documents,
+            can_merge=scoping.may(self.request.user, "delete", drop.unit_id),
+        )
+        return context
+
+    def post(self, request, pk):
+        pair = self.get_object()
+        keep, drop = self.sides(pair)
+        try:
+            if request.POST.get("decision") == "distinct":
+                merging.mark_distinct(request.user, keep, drop)
+                messages.success(request, _("Noted: these are different people."))
+                return HttpResponseRedirect(reverse("people:duplicate_list"))
+            choices = {name: "other" for name in merging.CHOOSABLE if request.POST.get(name) == "drop"}
+            survivor = merging.merge(request.user, keep, drop, choices)
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return HttpResponseRedirect(request.path)
+        messages.success(request, _("Merged into “%(name)s”.") % {"name": survivor})
+        return HttpResponseRedirect(survivor.get_absolute_url())
+
+
+def _display(person, field) -> str:
+    value = getattr(person, field.name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value or "—")) if value else "—"
+    if isinstance(value, list):
+        return "、".join(value) or "—"
+    return str(value) if value not in (None, "") else "—"
