@@ -188,3 +188,14 @@ def test_relation_links_follow_the_role(client, site):
     client.force_login(site["users"]["manager"])
     page = client.get(f"/people/{person.pk}/").content.decode()
     assert "affiliations/" in page and "/delete/" in page
+
+
+def test_every_export_is_logged_with_who_what_and_how_many(client, site):
+    from qiao.core.models import ActionLog
+
+    client.force_login(site["users"]["staff"])
+    client.get("/people/", {"export": "xlsx", "gender": "", "q": "陈"})
+    entry = ActionLog.objects.get(action="qiao.export")
+    assert entry.user == site["users"]["staff"]
+    assert entry.data["model"] == "people.Person" and entry.data["rows"] == 1 and entry.data["format"] == "xlsx"
+    assert entry.data["filters"] == {"gender": [""], "q": ["陈"]}

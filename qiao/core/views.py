@@ -17,7 +17,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from . import exporters, scoping, search, services
-from .models import ChangeRecord
+from .models import ActionLog, ChangeRecord
 from .tables import TrashTable
 
 
@@ -75,7 +75,18 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         queryset = queryset.filter(pk__in=everything.restrict(self.request.user, "export").values("pk"))
         table = self.get_table_class()(queryset, exclude=("actions", "select"))
         RequestConfig(self.request, paginate=False).configure(table)
-        return exporters.write(table.as_values(), fmt, self.export_name)
+        rows = list(table.as_values())
+        filters = {key: value for key, value in self.request.GET.lists() if key != "export"}
+        ActionLog.record(
+            "qiao.export",
+            None,
+            model=model._meta.label,
+            page=self.request.path,
+            filters=filters,
+            rows=len(rows) - 1,
+            format=fmt,
+        )
+        return exporters.write(rows, fmt, self.export_name)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
