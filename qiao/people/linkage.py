@@ -18,6 +18,7 @@ Evidence (added up, capped at 0.99 unless an identity document matches):
     a shared phone                                     +0.30
     a shared e-mail                                    +0.30  (phone and e-mail together count 0.40)
     different gender                                   −0.30
+    different region of origin                         −0.30
 
 A pair a reviewer marked "not the same person" is never proposed again.
 """
@@ -28,6 +29,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
@@ -40,7 +42,20 @@ from .models import DistinctPair, Person
 
 AUTO_LINK = 0.80
 REVIEW = 0.45
-MAX_PER_KEY = 200  # a key shared by more people than this (a very common name) is not used to find candidates
+MAX_PER_KEY = 60  # a name shared by more people than this is too common to find candidates by alone
+STRONG = ("document", "phone", "email")
+SCORED_FIELDS = (
+    "id",
+    "name",
+    "name_latin",
+    "birth_date",
+    "gender",
+    "region",
+    "phones",
+    "emails",
+    "unit_id",
+    "deleted_at",
+)
 
 REASONS = {
     "document": _("same identity document"),
@@ -53,6 +68,7 @@ REASONS = {
     "phone": _("same phone"),
     "email": _("same e-mail"),
     "gender_conflict": _("different gender"),
+    "region_conflict": _("different region of origin"),
 }
 
 
@@ -64,6 +80,7 @@ class Incoming:
     name_latin: str = ""
     birth_date: datetime.date | None = None
     gender: str = ""
+    region: str = ""
     documents: Sequence[tuple[str, str]] = ()
     phones: Sequence[str] = ()
     emails: Sequence[str] = ()
@@ -76,6 +93,7 @@ class Incoming:
             name_latin=person.name_latin,
             birth_date=person.birth_date,
             gender=person.gender,
+            region=person.region,
             documents=[(d.kind, d.number) for d in person.documents.all()],
             phones=list(person.phones or []),
             emails=list(person.emails or []),
@@ -118,8 +136,19 @@ class Decision:
         return self.candidates[0].person if self.outcome == "link" else None
 
 
+@lru_cache(maxsize=100_000)
+def _keys(name: str, latin: str) -> frozenset[str]:
+    """Name keys, cached: a batch compares the same names many times (cheap strings, costly readings)."""
+    return frozenset(text.name_keys(name, latin))
+
+
+@lru_cache(maxsize=100_000)
+def _compact(value: str) -> str:
+    return text.compact(value)
+
+
 def _latin_match(a: str, b: str) -> bool:
-    return bool(a and b and text.name_keys("", a) & text.name_keys("", b))
+    return bool(a and b and _keys("", a) & _keys("", b))
 
 
 def score(incoming: Incoming, person: Person) -> Candidate:
@@ -133,7 +162,7 @@ def score(incoming: Incoming, person: Person) -> Candidate:
     if any(kind in their_kinds for kind, _number in ours):
         reasons.append("document_conflict")
         total -= 0.60
-    same_name = bool(incoming.name) and text.compact(incoming.name) == text.compact(person.name)
+    same_name = bool(incoming.name) and _compact(incoming.name) == _compact(person.name)
     same_latin = _latin_match(incoming.name_latin, person.name_latin)
     if same_name:
         reasons.append("name")
@@ -144,7 +173,7 @@ def score(incoming: Incoming, person: Person) -> Candidate:
     elif same_latin:
         reasons.append("latin")
         total += 0.35
-    elif text.name_keys(incoming.name, incoming.name_latin) & text.name_keys(person.name, person.name_latin):
+    elif _keys(incoming.name, incoming.name_latin) & _keys(person.name, person.name_latin):
         reasons.append("sounds")
         total += 0.25
     if incoming.birth_date and person.birth_date:
@@ -164,6 +193,9 @@ def score(incoming: Incoming, person: Person) -> Candidate:
     total += min(contact, 0.40)
     if incoming.gender and person.gender and incoming.gender != person.gender:
         reasons.append("gender_conflict")
+        total -= 0.30
+    if incoming.region and person.region and incoming.region != person.region:
+        reasons.append("region_conflict")
         total -= 0.30
     return Candidate(person, round(min(total, 0.99), 3), reasons)
 
@@ -194,15 +226,22 @@ def link(incomings: Sequence[Incoming], people=None) -> list[Decision]:
             holders[key].append(object_id)
     candidate_ids = []
     for inc, keys in zip(incomings, wanted, strict=True):
-        ids = set()
-        for key in keys:
-            found = holders.get(key, [])
-            if len(found) <= MAX_PER_KEY:
-                ids.update(found)
-        ids.discard(inc.person_id)
+        # a shared document, phone or e-mail is strong evidence: when one is found, names need not be
+        strong = {pk for key, kind in keys.items() if kind in STRONG for pk in holders.get(key, ())}
+        strong.discard(inc.person_id)
+        ids = set(strong) if any(k for k, kind in keys.items() if kind == "document" and holders.get(k)) else set()
+        if not ids:
+            ids = strong
+            for key, kind in keys.items():
+                found = holders.get(key, ())
+                if kind not in STRONG and len(found) <= MAX_PER_KEY:
+                    ids.update(found)
+            ids.discard(inc.person_id)
         candidate_ids.append(ids)
     every_id = set().union(*candidate_ids) if candidate_ids else set()
-    by_id = people.filter(pk__in=every_id).prefetch_related("documents").in_bulk() if every_id else {}
+    by_id = (
+        people.filter(pk__in=every_id).only(*SCORED_FIELDS).prefetch_related("documents").in_bulk() if every_id else {}
+    )
     refused = _refused_pairs(incomings, every_id)
     decisions = []
     for inc, ids in zip(incomings, candidate_ids, strict=True):

@@ -58,6 +58,7 @@ def people(count: int, *, seed: int = 1, batch: int = 5000, progress: Callable[[
     units = ensure_network()
     regions = [region for region, weight in REGIONS for _ in range(weight)]
     content_type = ContentType.objects.get_for_model(Person)
+    used = set(IdentityDocument.objects.values_list("kind", "number"))
     started, done = time.monotonic(), 0
     while done < count:
         size = min(batch, count - done)
@@ -65,6 +66,9 @@ def people(count: int, *, seed: int = 1, batch: int = 5000, progress: Callable[[
         for _ in range(size):
             region = rng.choice(regions)
             name, latin, docs, country, birth = person_spec(rng, region)
+            while any(doc in used for doc in docs):  # a document number is one person: never reuse one
+                name, latin, docs, country, birth = person_spec(rng, region)
+            used.update(docs)
             rows.append(
                 Person(
                     unit=rng.choice(units),

@@ -17,6 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--organizations", type=int, default=0)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch", type=int, default=5000)
+        parser.add_argument(
+            "--incoming",
+            metavar="FILE.xlsx",
+            help="Also write a delegation list of existing and new people, with FILE.truth.csv.",
+        )
+        parser.add_argument("--rows", type=int, default=1000, help="Rows in the --incoming file.")
 
     def handle(self, *args, people, organizations, seed, batch, **options):
         started = time.monotonic()
@@ -31,4 +37,9 @@ class Command(BaseCommand):
             synth.people(people, seed=seed, batch=batch, progress=progress)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics, so the planner uses the key index at once
+        if options["incoming"]:
+            from qiao.core.demo import incoming as incoming_rows
+
+            truth = incoming_rows.write(incoming_rows.generate(options["rows"], seed=seed), options["incoming"])
+            self.stdout.write(f"wrote {options['incoming']} and {truth}")
         self.stdout.write(f"done in {time.monotonic() - started:.1f} s")
