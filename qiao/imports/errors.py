@@ -1,4 +1,4 @@
-"""The error a whole file can raise while it is read."""
+"""The errors of reading a file: FileProblem for the whole file, ValueProblem for one cell."""
 
 from __future__ import annotations
 
@@ -17,3 +17,23 @@ class FileProblem(Exception):
 
     def __repr__(self) -> str:
         return f"FileProblem({self.code!r}, {self.message!r})"
+
+
+VALUE_PROBLEM_CODES = (
+    "mojibake", "date_format", "date_range", "gender", "region", "boolean",
+    "document_format", "document_checksum", "document_kind", "document_ambiguous", "phone", "email",
+)  # fmt: skip
+
+
+class ValueProblem(ValueError):
+    """A cell that cannot be accepted; `code` is one of VALUE_PROBLEM_CODES."""
+
+    def __init__(self, code: str, message: str) -> None:
+        if code not in VALUE_PROBLEM_CODES:
+            raise ValueError(f"unknown ValueProblem code {code!r}")
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"ValueProblem({self.code!r}, {self.message!r})"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -38,7 +39,7 @@ class Sheet:
     headers: list[str]
     rows: list[Row]
     first_column: int = 1  # 1-based column in the file of headers[0]
-    format: str = ""  # "xlsx", "xlsb", "xls", "ods" or "csv"
+    format: str = ""  # "xlsx", "xls", "ods" or "csv"
     encoding: str | None = None  # for text files
 
     def column_letter(self, index: int) -> str:
@@ -150,11 +151,21 @@ def find_header(candidates: list[tuple[int, list]], merged) -> tuple[int, list[s
     return best[1], best[2]
 
 
+def _repeats(cells: list, headers: list[str]) -> bool:
+    """Whether a row repeats the header: checked on the first header's column, then in full."""
+    first = next((i for i, text in enumerate(headers) if text), None)
+    if first is None or first >= len(cells) or not isinstance(cells[first], str):
+        return False
+    if _header_text(cells[first]) != headers[first]:
+        return False
+    return [_header_text(cell) for cell in cells if cell is not None] == [text for text in headers if text]
+
+
 def build_table(name: str, rows: Iterable[tuple[int, list]], merged, max_rows: int) -> tuple[Sheet | None, bool]:
     """The table of one sheet, or None without data rows; and whether a header was found."""
     kept: list[tuple[int, list]] = []
     for number, cells in rows:
-        if all(cell is None for cell in cells):
+        if cells.count(None) == len(cells):  # a blank row
             continue
         kept.append((number, cells))
         if len(kept) > max_rows + HEADER_SEARCH_ROWS:
@@ -163,16 +174,16 @@ def build_table(name: str, rows: Iterable[tuple[int, list]], merged, max_rows: i
         return None, False
     header_row, headers = find_header(kept[:HEADER_SEARCH_ROWS], merged)
     data = [(number, cells) for number, cells in kept if number > header_row]
-    folded = [text for text in headers if text]
     # A header repeated further down (lists pasted together) is not a row of data.
-    data = [(n, cells) for n, cells in data if [_header_text(c) for c in cells if c is not None] != folded]
+    data = [(n, cells) for n, cells in data if not _repeats(cells, headers)]
     if not data:
         return None, True
     if len(data) > max_rows:
         raise FileProblem("too_large", f"The file has more than {max_rows:,} rows: split it and import the parts.")
     # Keep the columns from the first to the last that hold anything, in the header or below.
-    used = [i for i, text in enumerate(headers) if text]
-    used += [i for _, cells in data for i, cell in enumerate(cells) if cell is not None]
+    # (Column by column: tuple.count runs in C, which matters at a million cells.)
+    columns = itertools.zip_longest(headers, *(cells for _, cells in data))
+    used = [i for i, column in enumerate(columns) if column[0] or column.count(None) < len(column) - 1]
     first, last = min(used), max(used)
     headers = (headers + [""] * (last + 1 - len(headers)))[first : last + 1]
     table_rows = [Row(n, (cells + [None] * (last + 1 - len(cells)))[first : last + 1]) for n, cells in data]

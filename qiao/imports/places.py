@@ -18,7 +18,7 @@ _REGION_ALIASES = {
     "MO": "澳门 澳 mo macau macao 中国澳门 澳门特别行政区 澳门特区 macaosar macausar 澳籍",
     "TW": "台湾 台 tw taiwan 中国台湾 台湾地区 台湾省 台籍",
     "OVERSEAS": "海外 华侨 華僑 侨胞 海外华侨 海外华人 华人 overseas overseaschinese 外籍华人",
-    "MAINLAND": "内地 大陆 归国 留学归国 留学回国 归国留学生 海归 回国 中国大陆 mainland returnee mainlandreturnee 国内",
+    "MAINLAND": "内地 大陆 归国 留学归国 留学回国 归国留学生 海归 回国 中国大陆 国内 mainland returnee",
 }
 
 # Simplified name → other names (Traditional spellings fold to Simplified by themselves).

@@ -1,0 +1,25 @@
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1]
+DJANGO_IMPORT = re.compile(r"^\s*(?:import|from)\s+django\b", re.MULTILINE)
+
+
+def test_the_import_modules_never_import_django():
+    for path in PACKAGE.rglob("*.py"):
+        assert not DJANGO_IMPORT.search(path.read_text(encoding="utf-8")), path
+
+
+def test_reading_a_file_loads_no_django():
+    code = (
+        "import sys; from qiao.imports import readers, headers, values; "
+        "readers.read_table('姓名,手机,出生日期\\n陈大文,91234567,1990-05-04\\n'.encode(), 'x.csv'); "
+        "values.date('1990-05-04'); values.phones('91234567', 'HK'); "
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE.parents[1]
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,317 @@
+"""Cell → value parsers for imports. Pure Python, no Django.
+
+Each parser takes a cell as `readers` gives it (str, int, float, bool, date, datetime or None)
+and returns the value, None for an empty cell, or raises ValueProblem(code, message); `check`
+turns that into (value, code) for callers that collect problems. The Django layer translates
+by code and adds the row and column.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+import unicodedata
+from typing import Any
+
+from qiao import identity
+from qiao.identity.documents import ascii_digits
+from qiao.text import fold, looks_like_mojibake, strip_pinyin_noise
+
+from .dates import DateValue, date, infer_dayfirst
+from .errors import VALUE_PROBLEM_CODES, ValueProblem
+from .places import find_country, find_region
+
+__all__ = [
+    "GENERIC", "VALUE_PROBLEM_CODES", "DateValue", "ValueProblem", "boolean", "check", "country", "date",
+    "document", "document_for_column", "document_kind", "emails", "gender", "guess_document_kind",
+    "infer_dayfirst", "phones", "region", "text",
+]  # fmt: skip
+
+
+def check(parse, *args, **kwargs) -> tuple[Any, str | None]:
+    """Run a parser: (value, None) when it succeeds, (None, code) when it raises ValueProblem."""
+    try:
+        return parse(*args, **kwargs), None
+    except ValueProblem as problem:
+        return None, problem.code
+
+
+# ---------------------------------------------------------------- text
+
+# Characters nobody types: C0/C1 controls other than tab and line breaks, zero-width spaces and
+# joiners, soft hyphens, BOMs, lone surrogates (the database cannot store them).
+_JUNK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff\ud800-\udfff]")
+_SPACES = re.compile(r"[^\S\n]+")  # whitespace other than line breaks, including U+3000 and NBSP
+_LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x85")
+
+
+def _as_text(cell) -> str:
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime.datetime):
+        return cell.isoformat(sep=" ")
+    if isinstance(cell, datetime.date | datetime.time):
+        return cell.isoformat()
+    return str(cell)
+
+
+def _clean(value: str, numeric: bool, multiline: bool) -> str:
+    value = _LINE_BREAKS.sub("\n", _JUNK.sub("", value))
+    if numeric:  # full-width digits and letters → ASCII, only where the field is a number
+        value = ascii_digits(unicodedata.normalize("NFKC", value))
+    value = strip_pinyin_noise(value)
+    if multiline:
+        lines = [_SPACES.sub(" ", line).strip() for line in value.split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return _SPACES.sub(" ", value.replace("\n", " ")).strip()
+
+
+@functools.lru_cache(maxsize=16384)
+def _garbled(value: str) -> bool:
+    # Cached: the same employers, titles and places come back on many rows.
+    return looks_like_mojibake(value)
+
+
+def text(cell, *, numeric: bool = False, multiline: bool = False) -> str | None:
+    """A cell as clean text, or None when empty: stripped, runs of spaces collapsed (line breaks
+    too unless `multiline`), "創(chuàng)新" glosses removed, full-width → ASCII when `numeric`;
+    ValueProblem("mojibake") for text decoded with the wrong codec."""
+    if cell is None:
+        return None
+    value = _clean(_as_text(cell), numeric, multiline)
+    # Again until stable: removing a gloss can bring two spaces or two glosses together.
+    for _ in range(10):
+        if "(" not in value and "（" not in value:
+            break
+        cleaned = _clean(value, numeric, multiline)
+        if cleaned == value:
+            break
+        value = cleaned
+    if not value:
+        return None
+    if _garbled(value):
+        raise ValueProblem("mojibake", f"{value!r} looks garbled: the file was saved in another encoding.")
+    return value
+
+
+# ---------------------------------------------------------------- choices
+
+
+def _key(cell) -> str:
+    """Folding key for short coded answers; unlike `compact` it keeps ✓ and ×."""
+    return re.sub(r"[\s.。,，!！:：]+", "", fold(_as_text(cell)))
+
+
+def _each(words: str, value) -> dict:
+    return dict.fromkeys(words.split(), value)
+
+
+_GENDERS = {
+    **_each("男 男性 男士 先生 m male man mr 男生", "M"),
+    **_each("女 女性 女士 小姐 f female woman ms mrs miss 女生", "F"),
+    **_each("其他 x other", "X"),
+}
+_BOOLEANS = {
+    **_each("是 y yes true t 1 ✓ √ ✔ ☑ 对 是的 有 首次 首次来访 首次参加 第一次", True),
+    **_each("否 n no false f 0 × ✗ ✘ 不是 无 没有 非首次 再次 多次 不是首次", False),
+}
+
+
+def gender(cell) -> str | None:
+    """男/女/M/F/Male/Female/先生/女士/小姐 → "M" or "F" ("X" for 其他/other); None when empty."""
+    if cell is None or not _key(cell):
+        return None
+    value = _GENDERS.get(_key(cell))
+    if value is None:
+        raise ValueProblem("gender", f"{cell!r} is not a gender: write 男 or 女 (M or F).")
+    return value
+
+
+def boolean(cell) -> bool | None:
+    """是/否, Y/N, yes/no, ✓/×, 首次/非首次, 1/0 → True/False; None when empty."""
+    if cell is None or (isinstance(cell, str) and not _key(cell)):
+        return None
+    if isinstance(cell, bool):
+        return cell
+    value = _BOOLEANS.get(_key(cell))
+    if value is None:
+        raise ValueProblem("boolean", f"{cell!r} is not yes or no: write 是 or 否.")
+    return value
+
+
+def region(cell) -> tuple[str, str] | None:
+    """(region, country) of origin: 香港 → ("HK", ""), 澳門 → ("MO", ""), 臺灣 → ("TW", ""),
+    华侨 → ("OVERSEAS", ""), Canada → ("OVERSEAS", "加拿大"), 留学归国 → ("MAINLAND", "")."""
+    value = text(cell)
+    if value is None:
+        return None
+    found = find_region(value)
+    if found is None:
+        raise ValueProblem("region", f"{value!r} is not a region: write 香港, 澳门, 台湾, 内地 or a country.")
+    return found
+
+
+def country(cell) -> str | None:
+    """A country's Simplified Chinese name when known ("Malaysia" → "马来西亚"), else the text."""
+    value = text(cell)
+    if value is None:
+        return None
+    return find_country(value) or value
+
+
+# ---------------------------------------------------------------- identity documents
+
+GENERIC = "document_number"  # a column or kind cell that does not say which document
+_KIND_NAMES = {
+    "hkid": "香港身份证 香港永久性居民身份证 香港居民身份证 香港身份证号码 hkid hongkongidentitycard hongkongid",
+    "mo_id": "澳门身份证 澳门居民身份证 澳门永久性居民身份证 澳门身份证号码 bir macaoid macauid macaoidentitycard",
+    "tw_id": "台湾身份证 台湾身分证 身分证 国民身分证 台湾居民身份证 taiwanid",
+    "hk_mo_permit": "回乡证 回乡卡 港澳居民来往内地通行证 港澳居民往来内地通行证 来往内地通行证 homereturnpermit",
+    "tw_permit": "台胞证 台湾居民来往大陆通行证 台湾居民往来大陆通行证 mtp taiwancompatriotpermit",
+    "residence_permit": "居住证 港澳台居民居住证 港澳居民居住证 台湾居民居住证 residencepermit",
+    "cn_id": "居民身份证 内地身份证 大陆身份证 二代身份证 中国居民身份证 residentidentitycard chineseid",
+    "passport": "护照 因私护照 中国护照 外国护照 passport",
+    GENERIC: "证件 证件号码 证件号 身份证 身份证号 身份证号码 身份证件 id idcard idnumber identitycard 其他 other",
+}
+# Words that name a kind inside a longer text ("香港永久性居民身份證（智能）"), most specific first.
+_KIND_WORDS = (
+    (("回乡",), "hk_mo_permit"), (("港澳", "通行证"), "hk_mo_permit"), (("台胞",), "tw_permit"),
+    (("台湾", "通行证"), "tw_permit"), (("居住证",), "residence_permit"), (("护照",), "passport"),
+    (("香港", "身份"), "hkid"), (("澳门", "身份"), "mo_id"), (("台湾", "身"), "tw_id"),
+)  # fmt: skip
+_SHAPES = (
+    (re.compile(r"[A-Z]{1,2}[0-9]{6}[0-9A]"), "hkid"),
+    (re.compile(r"[A-Z](?:[1289]|[A-D])[0-9]{8}"), "tw_id"),
+    (re.compile(r"8[123]0000[0-9]{11}[0-9X]"), "residence_permit"),
+    (re.compile(r"[0-9]{17}[0-9X]"), "cn_id"),
+    (re.compile(r"[HM](?:[0-9]{8}|[0-9]{10})"), "hk_mo_permit"),
+    (re.compile(r"[0-9]{10}[A-Z]?"), "tw_permit"),
+)
+_MACAO_WRITTEN = re.compile(r"\s*[157][0-9]{6}\s*[(（/]\s*[0-9]\s*[)）]?\s*|\s*[157]/[0-9]{6}/[0-9]\s*")
+
+
+def document_kind(cell) -> str | None:
+    """A document kind named in any script (香港身份證, 回乡证, Passport …) as one of
+    identity.DOCUMENT_KINDS, GENERIC for 证件号码 / 身份证 (guess from the number), None when empty."""
+    value = text(cell)
+    if value is None:
+        return None
+    key = fold(value).replace(" ", "")
+    for kind, names in _KIND_NAMES.items():
+        if key == kind or any(key == fold(name) for name in names.split()):
+            return kind
+    for words, kind in _KIND_WORDS:
+        if all(word in key for word in words):
+            return kind
+    raise ValueProblem("document_kind", f"{value!r} is not a known document type.")
+
+
+def guess_document_kind(number: str, region: str | None = None) -> str:
+    """The document kind a number's shape says, or ValueProblem "document_kind" /
+    "document_ambiguous". Eight digits are a Macao ID or a Taiwan permit: the region decides,
+    or the Macao way of writing the check digit, 1234567(8); otherwise they are ambiguous when
+    they start 1, 5 or 7 (as Macao IDs do) and a Taiwan permit when they do not."""
+    try:
+        cleaned = identity.clean_number(number)
+    except identity.NumberError as error:
+        raise ValueProblem("document_format", error.message) from error
+    for pattern, kind in _SHAPES:
+        if pattern.fullmatch(cleaned):
+            return kind
+    if re.fullmatch(r"[0-9]{8}", cleaned):
+        if region in ("MO", "TW"):
+            return "mo_id" if region == "MO" else "tw_permit"
+        if _MACAO_WRITTEN.fullmatch(unicodedata.normalize("NFKC", str(number))):
+            return "mo_id"
+        if cleaned[0] in "157":
+            raise ValueProblem(
+                "document_ambiguous", f"{number!r} may be a Macao ID or a Taiwan permit: give the document type."
+            )
+        return "tw_permit"
+    raise ValueProblem("document_kind", f"Cannot tell which document {number!r} is: give the document type.")
+
+
+def _normalized(kind: str, number: str) -> tuple[str, str]:
+    try:
+        return kind, identity.normalize_document(kind, number)
+    except identity.NumberError as error:
+        code = {"checksum": "document_checksum", "unknown_kind": "document_kind"}.get(error.code, "document_format")
+        raise ValueProblem(code, f"{number!r}: {error.message}") from error
+
+
+def document_for_column(column_kind: str, number_cell, region: str | None = None) -> tuple[str, str] | None:
+    """(kind, normalised number) from a column that holds one kind (a DOCUMENT_KINDS code) or
+    any kind (GENERIC: guessed from the number's shape); None when the cell is empty."""
+    if isinstance(number_cell, int | float) and not isinstance(number_cell, bool) and abs(number_cell) >= 1e15:
+        # An 18-digit ID card number typed into a number cell: Excel keeps 15 significant digits.
+        raise ValueProblem(
+            "document_format",
+            f"{number_cell!r} was stored as a number, which keeps only 15 digits: "
+            "format the column as text and type the number again.",
+        )
+    number = text(number_cell, numeric=True)
+    try:
+        identity.clean_number(number)
+    except identity.NumberError:  # nothing but separators, as "-" or "/" for "none"
+        return None
+    if column_kind == GENERIC:
+        column_kind = guess_document_kind(number, region)
+    elif column_kind not in identity.DOCUMENT_KINDS:
+        raise ValueProblem("document_kind", f"Unknown document kind {column_kind!r}.")
+    return _normalized(column_kind, number)
+
+
+def document(kind_cell, number_cell, region: str | None = None) -> tuple[str, str] | None:
+    """(kind, normalised number) from a 证件类型 cell and a 证件号码 cell; the kind is guessed
+    from the number when the type cell is empty or generic. None when there is no number."""
+    if text(number_cell, numeric=True) is None:
+        return None
+    kind = document_kind(kind_cell) or GENERIC
+    return document_for_column(kind, number_cell, region)
+
+
+# ---------------------------------------------------------------- phones and e-mails
+
+# Several values in one cell: / ， , ; 、 and line breaks (full-width forms fold by NFKC).
+_LIST_SEPARATORS = re.compile(r"[/,;、\n|]+")
+_PHONE_REGIONS = {"HK": "HK", "MO": "MO", "TW": "TW", "MAINLAND": "CN"}
+_EMAIL = re.compile(
+    r"[a-z0-9!#$%&'*+=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+)
+
+
+def _items(cell, separators: re.Pattern) -> list[str]:
+    value = text(cell, numeric=True, multiline=True)
+    if value is None:
+        return []
+    return [item.strip() for item in separators.split(value) if item.strip()]
+
+
+def phones(cell, region: str | None = None) -> list[str]:
+    """Every phone in a cell, in E.164 without duplicates; numbers without a country code are
+    read in the region of origin (HK, MO, TW; MAINLAND → CN). ValueProblem "phone" names the
+    first number that cannot be read."""
+    default = _PHONE_REGIONS.get(region or "")
+    found = []
+    for item in _items(cell, _LIST_SEPARATORS):
+        try:
+            found.append(identity.normalize_phone(item, default))
+        except identity.NumberError as error:
+            raise ValueProblem("phone", f"{item!r}: {error.message}") from error
+    return list(dict.fromkeys(found))
+
+
+def emails(cell) -> list[str]:
+    """Every e-mail address in a cell, lower case, without duplicates; ValueProblem "email"
+    names the first that is not an address (ASCII addresses only)."""
+    found = []
+    for item in _items(cell, re.compile(r"[\s,;、|]+|/(?=[^@]*@)")):
+        address = item.lower().removeprefix("mailto:").strip("<>()[]\"'")
+        if not _EMAIL.fullmatch(address) or len(address) > 254:
+            raise ValueProblem("email", f"{item!r} is not an e-mail address.")
+        found.append(address)
+    return list(dict.fromkeys(found))
