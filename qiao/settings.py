@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "qiao.core",
     "qiao.people",
     "qiao.orgs",
+    "qiao.imports",
 ]
 
 MIDDLEWARE = [

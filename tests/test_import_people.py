@@ -1,0 +1,145 @@
+"""Importing people from a real spreadsheet: dry run, row/column problems, all-or-nothing commit,
+idempotent re-import, linkage to known people across scripts, and scoping."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from qiao.core.models import ActionLog
+from qiao.imports import headers, readers, services
+from qiao.people.models import Person
+
+HEADER = ["姓名", "英文姓名", "性別", "出生日期", "證件類型", "證件號碼", "手機", "電郵", "來源地"]
+
+
+def workbook(rows, title="2024年港澳青年交流團名單") -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append([title])
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+GOOD = [
+    [
+        "陈大文",
+        "Tai Man CHAN",
+        "男",
+        datetime.date(1990, 5, 4),
+        "香港身份證",
+        "A123456(3)",
+        "(852) 9123 4567",
+        "",
+        "香港",
+    ],
+    [
+        "林美玲",
+        "LIN Mei-ling",
+        "女",
+        "1993年8月20日",
+        "台灣身分證",
+        "A123456789",
+        "0912345678",
+        "ml@example.org",
+        "臺灣",
+    ],
+    ["何嘉欣", "HO Ka Yan", "女", 35000, "回鄉證", "M12345678", "853-6612-3456", "", "澳門"],
+]
+
+
+@pytest.fixture
+def known(network, make_person):
+    return make_person(
+        network["a"],
+        "陳大文",
+        name_latin="CHAN Tai Man",
+        birth_date=datetime.date(1990, 5, 4),
+        documents=[{"kind": "hkid", "number": "A1234563"}],
+        region="HK",
+    )
+
+
+def run(user, data):
+    sheet = readers.read_table(data, "list.xlsx", isolate=False)
+    return services.plan(user, sheet, headers.guess_mapping(sheet.headers, "people"))
+
+
+def test_dry_run_links_known_people_and_writes_nothing(network, make_user, known):
+    staff = make_user("staff-a", network["a"], "staff")
+    before = Person.all_objects.count()
+    plan = run(staff, workbook(GOOD))
+    assert plan.counts() == {"new": 2, "same": 1, "review": 0, "error": 0}
+    assert plan.rows[0].person == known and plan.rows[0].number == 3
+    assert Person.all_objects.count() == before
+
+
+def test_commit_is_all_or_nothing_and_reimport_changes_nothing(network, make_user, known):
+    staff = make_user("staff-a", network["a"], "staff")
+    written = services.commit(staff, network["a"], run(staff, workbook(GOOD)), source="list.xlsx")
+    assert written["created"] == 2 and written["updated"] == 1  # the known person gains a phone
+    known.refresh_from_db()
+    assert "+85291234567" in known.phones
+    lin = Person.objects.get(name="林美玲")
+    assert lin.birth_date == datetime.date(1993, 8, 20) and lin.phones == ["+886912345678"]
+    assert Person.objects.get(name="何嘉欣").phones == ["+85366123456"]
+    again = services.commit(staff, network["a"], run(staff, workbook(GOOD)))
+    assert again == {"created": 0, "updated": 0, "unchanged": 3, "queued": 0, "skipped": 0}
+    assert ActionLog.objects.filter(action="qiao.import.committed").count() == 2
+
+
+def test_problems_name_row_and_column_and_block_the_commit(network, make_user, known):
+    staff = make_user("staff-a", network["a"], "staff")
+    rows = [*GOOD, ["張三", "", "男", "1990-13-45", "香港身份證", "A123456(4)", "call me", "", "香港"]]
+    plan = run(staff, workbook(rows))
+    problems = plan.problems()
+    assert "row 6, column D: not a date we can read" in problems
+    assert "row 6, column F: the check digit is wrong" in problems
+    assert "row 6, column G: not a phone number we can read" in problems
+    before = Person.all_objects.count()
+    with pytest.raises(ValueError):
+        services.commit(staff, network["a"], plan)
+    assert Person.all_objects.count() == before  # nothing half-written
+    written = services.commit(staff, network["a"], plan, skip_invalid=True)
+    assert written["skipped"] == 1 and written["created"] == 2
+
+
+def test_known_people_of_another_base_are_not_revealed(network, make_user, known):
+    b_staff = make_user("staff-b", network["b"], "staff")
+    plan = run(b_staff, workbook(GOOD[:1]))
+    assert plan.counts()["new"] == 1  # base B cannot see base A's 陳大文, so the row is a new person for B
+
+
+def test_import_command(network, make_user, known, tmp_path):
+    make_user("admin", network["centre"], "admin", is_superuser=True)
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(workbook(GOOD))
+    out = io.StringIO()
+    call_command("import", "people", str(path), "--unit", "base-a", "--dry-run", stdout=out)
+    assert "rows: 2 new, 1 already known, 0 to review, 0 with problems" in out.getvalue()
+    assert Person.objects.count() == 1
+    call_command("import", "people", str(path), "--unit", "base-a", stdout=out)
+    assert Person.objects.count() == 3
+    with pytest.raises(CommandError):
+        call_command("import", "people", str(tmp_path / "missing.xlsx"), "--unit", "base-a", stdout=out)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a spreadsheet")
+    with pytest.raises(CommandError):
+        call_command("import", "people", str(bad), "--unit", "base-a", stdout=out)
+
+
+def test_problems_come_in_the_users_language(network, make_user, known):
+    from django.utils import translation
+
+    staff = make_user("staff-a", network["a"], "staff")
+    plan = run(staff, workbook([["張三", "", "男", "1990-13-45", "", "", "", "", "香港"]]))
+    with translation.override("zh-hans"):
+        assert plan.problems() == ["第 3 行，D 列：无法识别的日期"]
+    with translation.override("zh-hant"):
+        assert plan.problems() == ["第 3 行，D 欄：無法識別的日期"]
