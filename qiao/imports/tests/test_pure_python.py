@@ -7,8 +7,27 @@ PACKAGE = Path(__file__).resolve().parents[1]
 DJANGO_IMPORT = re.compile(r"^\s*(?:import|from)\s+django\b", re.MULTILINE)
 
 
+# The Django side of the app (apps, services, management commands, later models and views) wraps
+# these; the reading layer itself stays pure so it can be tested and reused without a database.
+DJANGO_SIDE = {
+    "apps.py",
+    "services.py",
+    "models.py",
+    "views.py",
+    "forms.py",
+    "urls.py",
+    "tasks.py",
+    "tables.py",
+    "filtersets.py",
+}
+DJANGO_SIDE_DIRS = {"management", "migrations", "api"}
+
+
 def test_the_import_modules_never_import_django():
     for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE)
+        if relative.name in DJANGO_SIDE or relative.parts[0] in DJANGO_SIDE_DIRS:
+            continue
         assert not DJANGO_IMPORT.search(path.read_text(encoding="utf-8")), path
 
 
