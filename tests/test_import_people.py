@@ -76,7 +76,7 @@ def test_dry_run_links_known_people_and_writes_nothing(network, make_user, known
     before = Person.all_objects.count()
     plan = run(staff, workbook(GOOD))
     assert plan.counts() == {"new": 2, "same": 1, "review": 0, "error": 0}
-    assert plan.rows[0].person == known and plan.rows[0].number == 3
+    assert plan.rows[0].target == known and plan.rows[0].number == 3
     assert Person.all_objects.count() == before
 
 

@@ -315,3 +315,40 @@ def emails(cell) -> list[str]:
             raise ValueProblem("email", f"{item!r} is not an e-mail address.")
         found.append(address)
     return list(dict.fromkeys(found))
+
+
+_DEGREES = {
+    **_each("博士 博士研究生 博士学位 博士后 phd doctor doctorate dphil 博士研究生毕业", "doctor"),
+    **_each("硕士 硕士研究生 研究生 硕士学位 master masters msc ma mba mphil 硕士研究生毕业", "master"),
+    **_each("本科 学士 大学本科 学士学位 大学 bachelor bachelors bsc ba 本科毕业", "bachelor"),
+    **_each("大专 专科 高职 副学士 高级文凭 文凭 associate diploma higherdiploma 高等专科", "associate"),
+    **_each("高中 中学 中专 职中 secondary highschool 中五 中六", "secondary"),
+    **_each("其他 other", "other"),
+}
+
+
+def degree(cell) -> str | None:
+    """博士/碩士/本科/大專/高中, PhD/Master/Bachelor/Associate/Diploma → the registry's degree code."""
+    value = text(cell)
+    if value is None:
+        return None
+    key = _key(value)
+    found = _DEGREES.get(key)
+    if found is None:  # "Master of Science", "香港大学本科": the longest degree word inside wins
+        words = sorted((w for w in _DEGREES if len(w) > 2 or not w.isascii()), key=len, reverse=True)
+        found = next((_DEGREES[w] for w in words if w in key), None)
+    if found is None:
+        raise ValueProblem("degree", f"{value!r} is not a degree: write 博士, 硕士, 本科, 大专 or 高中.")
+    return found
+
+
+def year(cell) -> int | None:
+    """A year such as 2019, "2019年", "2019.06" or a date → 2019."""
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return None
+    if isinstance(cell, (int, float)) and 1900 <= cell <= 2100:
+        return int(cell)
+    match = re.match(r"\s*((?:19|20)\d\d)(?:\D|$)", fold(_as_text(cell)))
+    if match:
+        return int(match.group(1))
+    raise ValueProblem("year", f"{cell!r} is not a year.")

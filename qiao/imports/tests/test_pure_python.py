@@ -20,7 +20,7 @@ DJANGO_SIDE = {
     "tables.py",
     "filtersets.py",
 }
-DJANGO_SIDE_DIRS = {"management", "migrations", "api"}
+DJANGO_SIDE_DIRS = {"management", "migrations", "api", "kinds"}
 
 
 def test_the_import_modules_never_import_django():
