@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from qiao.core.api.views import UnitViewSet, UserViewSet
+from qiao.imports.api.views import ImportBatchViewSet
 from qiao.orgs.api.views import OrganizationViewSet
 from qiao.people.api.views import AffiliationViewSet, PersonViewSet
 
@@ -14,6 +15,7 @@ router.register("users", UserViewSet)
 router.register("people", PersonViewSet)
 router.register("organizations", OrganizationViewSet)
 router.register("affiliations", AffiliationViewSet)
+router.register("imports", ImportBatchViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_tables2",
+    "django_tasks",
+    "django_tasks_db",
     "qiao.core",
     "qiao.people",
     "qiao.orgs",
@@ -179,7 +181,32 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ImportKindEnum": "qiao.imports.models.ImportKind",
+        "BatchStatusEnum": "qiao.imports.models.BatchStatus",
+    },
 }
+
+# Background work (large imports, duplicate scans) runs in `qiao db_worker`, fed through the database.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("QIAO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Progress of background work: files under var/ are shared by the web workers and the task worker.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("QIAO_CACHE_DIR", str(VAR_DIR / "cache")),
+    }
+}
+
+# Imports: the largest file accepted, the most rows read, and up to how many rows a file is checked
+# and written while the user waits (larger ones go to the background worker).
+QIAO_IMPORT_MAX_BYTES = int(os.environ.get("QIAO_IMPORT_MAX_MB", "20")) * 1024 * 1024
+QIAO_IMPORT_MAX_ROWS = int(os.environ.get("QIAO_IMPORT_MAX_ROWS", "200000"))
+QIAO_IMPORT_INLINE_ROWS = int(os.environ.get("QIAO_IMPORT_INLINE_ROWS", "1000"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

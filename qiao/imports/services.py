@@ -2,13 +2,40 @@
 
 The rules of each kind live in `kinds/` (people, organisations); this module is what views, the
 API, the command line and background tasks call.
+
+A batch moves  uploaded → checking → checked → committing → committed  (or failed / cancelled).
+Every move is a conditional update, so two clicks, two tabs or two workers cannot commit twice.
+Files up to QIAO_IMPORT_INLINE_ROWS rows are checked and written while the user waits; larger
+ones go to the background worker (`qiao db_worker`), which reports progress through the cache.
 """
 
 from __future__ import annotations
 
-from .kinds import importer
+import datetime
+import decimal
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qiao.core import scoping
+from qiao.core.context import acting
+from qiao.text import compact
+
+from . import fields as fields_
+from . import headers, readers
+from .errors import FileProblem
+from .kinds import KINDS, importer
 from .kinds.base import Plan, Progress, problem_text  # noqa: F401  (re-exported for callers)
 from .layout import Sheet
+from .models import BatchStatus, ImportBatch, ImportKind, ImportRow, SavedMapping
+
+log = logging.getLogger(__name__)
+SAMPLE_ROWS = 5
 
 
 def plan(user, sheet: Sheet, mapping: list[str | None], kind: str = "people", progress: Progress = None) -> Plan:
@@ -19,3 +46,340 @@ def plan(user, sheet: Sheet, mapping: list[str | None], kind: str = "people", pr
 def commit(user, unit, plan: Plan, *, skip_invalid: bool = False, source: str = "", progress: Progress = None):
     """Write every accepted row of `plan` in one transaction, owned by `unit`; returns the counts."""
     return importer(plan.kind).commit(user, unit, plan, skip_invalid=skip_invalid, source=source, progress=progress)
+
+
+# ---------------------------------------------------------------- messages
+
+
+def file_problem_text(problem: FileProblem) -> str:
+    """Why a whole file cannot be read, in the user's language."""
+    limit = settings.QIAO_IMPORT_MAX_BYTES / 2**20
+    messages = {
+        "empty": _("The file is empty: it has no rows to import."),
+        "corrupt": _("The file is damaged or is not a spreadsheet we can read."),
+        "encrypted": _("The file is protected by a password: save it without the password and upload it again."),
+        "too_large": _("The file is larger than the limit of %(limit)g MB.") % {"limit": limit},
+        "unsupported": _("This kind of file cannot be imported: use xlsx, xls, ods or csv."),
+        "encoding": _("The text of this file is in an encoding we cannot recognise: save it as UTF-8 and try again."),
+    }
+    return messages.get(problem.code, problem.message)
+
+
+def target_model(kind: str):
+    """The model whose records a kind of import creates."""
+    if kind == ImportKind.ORGANIZATIONS:
+        from qiao.orgs.models import Organization
+
+        return Organization
+    from qiao.people.models import Person
+
+    return Person
+
+
+def reason_label(kind: str, code: str) -> str:
+    return str(getattr(importer(kind), "REASONS", {}).get(code, code))
+
+
+# ---------------------------------------------------------------- progress
+
+
+def _progress_key(batch_id: int) -> str:
+    return f"qiao:import:{batch_id}:progress"
+
+
+def progress(batch: ImportBatch) -> tuple[int, int]:
+    """(rows done, rows in all) of the batch's current check or commit."""
+    return tuple(cache.get(_progress_key(batch.pk)) or (0, batch.row_count))
+
+
+def _reporter(batch_id: int) -> Progress:
+    def report(done: int, total: int) -> None:
+        cache.set(_progress_key(batch_id), (done, total), 24 * 3600)
+
+    return report
+
+
+# ---------------------------------------------------------------- the batch's life
+
+
+def _plain(value):
+    """A cell as JSON can keep it (for the sample rows shown beside the mapping)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    return str(value)
+
+
+def _read(data: bytes, filename: str) -> Sheet:
+    try:
+        return readers.read_table(
+            data,
+            filename,
+            max_bytes=settings.QIAO_IMPORT_MAX_BYTES,
+            max_rows=settings.QIAO_IMPORT_MAX_ROWS,
+        )
+    except FileProblem as problem:
+        raise ValidationError(file_problem_text(problem), code=problem.code) from problem
+
+
+def saved_mappings(user, kind: str):
+    return SavedMapping.objects.restrict(user).filter(kind=kind).select_related("unit")
+
+
+def apply_saved(saved: SavedMapping, header_texts: list[str]) -> list[str | None]:
+    """The saved mapping's field for each header it knows (by folded text, "" = ignored); a guess for others."""
+    guessed = headers.guess_mapping(header_texts, saved.kind)
+    mapping = []
+    for text, guess in zip(header_texts, guessed, strict=True):
+        key = compact(text)
+        mapping.append((saved.columns[key] or None) if key in saved.columns else guess)
+    return mapping
+
+
+def _best_saved(user, kind: str, header_texts: list[str]) -> SavedMapping | None:
+    """A saved mapping made for exactly these headers, if the user may see one."""
+    wanted = {compact(text) for text in header_texts if text}
+    for saved in saved_mappings(user, kind).order_by("-created_at"):
+        if set(saved.columns) == wanted:
+            return saved
+    return None
+
+
+def upload(user, unit, kind: str, filename: str, data: bytes) -> ImportBatch:
+    """Read an uploaded file and keep it as a batch whose columns the user confirms next.
+
+    Raises ValidationError (a message for the user) when the file cannot be read, and
+    PermissionDenied when the user may not add records to `unit`. Nothing is kept then."""
+    if kind not in KINDS:
+        raise ValidationError(_("Unknown kind of import."), code="kind")
+    if not scoping.may(user, "add", unit.pk):
+        raise PermissionDenied(_("You may not keep records for this unit."))
+    sheet = _read(data, filename)
+    if not sheet.rows:
+        raise ValidationError(_("The file has a header but no rows below it."), code="empty")
+    saved = _best_saved(user, kind, sheet.headers)
+    mapping = apply_saved(saved, sheet.headers) if saved else headers.guess_mapping(sheet.headers, kind)
+    return ImportBatch.objects.create(
+        unit=unit,
+        kind=kind,
+        created_by=user,
+        filename=filename[:255],
+        size=len(data),
+        content=data,
+        sheet_name=sheet.name[:255],
+        file_format=sheet.format,
+        encoding=sheet.encoding or "",
+        header_row=sheet.header_row,
+        first_column=sheet.first_column,
+        headers=sheet.headers,
+        sample=[[_plain(cell) for cell in row.cells] for row in sheet.rows[:SAMPLE_ROWS]],
+        mapping=mapping,
+        row_count=len(sheet.rows),
+    )
+
+
+def column_letters(batch: ImportBatch) -> list[str]:
+    return [readers.column_letter(batch.first_column + index) for index in range(len(batch.headers))]
+
+
+def clean_mapping(batch: ImportBatch, mapping: list) -> list[str | None]:
+    """Check a mapping chosen by the user: one entry per column, known fields, each single-valued
+    field on one column only, and a name column."""
+    fields = headers.fields(batch.kind)
+    if not isinstance(mapping, list) or len(mapping) != len(batch.headers):
+        raise ValidationError(
+            _("The mapping must have one entry for each of the %(count)d columns.") % {"count": len(batch.headers)},
+            code="mapping",
+        )
+    cleaned = []
+    for value in mapping:
+        value = value or None
+        if value is not None and value not in fields:
+            raise ValidationError(_("Unknown field: %(field)s.") % {"field": value}, code="mapping")
+        cleaned.append(value)
+    for name in set(cleaned) - {None} - headers.MULTI_VALUED:
+        columns = [batch.headers[i] or str(i + 1) for i, v in enumerate(cleaned) if v == name]
+        if len(columns) > 1:
+            raise ValidationError(
+                _("%(field)s is chosen for more than one column: %(columns)s.")
+                % {"field": fields_.label(batch.kind, name), "columns": "、".join(columns)},
+                code="mapping",
+            )
+    if "name" not in cleaned and "name_latin" not in cleaned:
+        raise ValidationError(_("Choose the column that holds the name."), code="mapping")
+    return cleaned
+
+
+def save_mapping(user, batch: ImportBatch, name: str) -> SavedMapping:
+    name = name.strip()[:100]
+    if not name:
+        raise ValidationError(_("Give the mapping a name."), code="mapping_name")
+    # every header is kept, an ignored one as "", so that a file with the same headers matches exactly
+    columns = {compact(text): field or "" for text, field in zip(batch.headers, batch.mapping, strict=True) if text}
+    saved, _created = SavedMapping.objects.update_or_create(
+        unit=batch.unit, kind=batch.kind, name=name, defaults={"columns": columns, "created_by": user}
+    )
+    return saved
+
+
+def _move(batch: ImportBatch, allowed: tuple[str, ...], to: str, **fields) -> bool:
+    """Move the batch to status `to` if it is in one of `allowed` now; False when another request won."""
+    moved = ImportBatch.objects.filter(pk=batch.pk, status__in=allowed).update(status=to, **fields)
+    if moved:
+        batch.status = to
+        for name, value in fields.items():
+            setattr(batch, name, value)
+    return bool(moved)
+
+
+def _require(user, batch: ImportBatch) -> None:
+    if not scoping.may(user, "add", batch.unit_id):
+        raise PermissionDenied(_("You may not keep records for this unit."))
+
+
+def check(user, batch: ImportBatch, mapping: list | None = None) -> ImportBatch:
+    """Run the dry run with `mapping` (or the batch's own): at once for a small file, else in the background."""
+    _require(user, batch)
+    if not batch.is_open:
+        raise ValidationError(_("This import is already being written or is finished."), code="state")
+    cleaned = clean_mapping(batch, batch.mapping if mapping is None else mapping)
+    if not _move(batch, (BatchStatus.UPLOADED, BatchStatus.CHECKED, BatchStatus.FAILED), BatchStatus.CHECKING,
+                 mapping=cleaned, error=""):  # fmt: skip
+        raise ValidationError(_("This import is already being written or is finished."), code="state")
+    _reporter(batch.pk)(0, batch.row_count)
+    if batch.row_count <= settings.QIAO_IMPORT_INLINE_ROWS:
+        run_check(batch.pk)
+    else:
+        from .tasks import check_batch
+
+        check_batch.enqueue(batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def commit_batch(user, batch: ImportBatch, *, skip_invalid: bool = False) -> ImportBatch:
+    """Write a checked batch: at once for a small file, else in the background."""
+    _require(user, batch)
+    if batch.status != BatchStatus.CHECKED:
+        raise ValidationError(_("Only a checked import can be committed."), code="state")
+    if batch.counts.get("error") and not skip_invalid:
+        raise ValidationError(_("Some rows have problems: fix the file, or skip those rows."), code="problems")
+    if not _move(batch, (BatchStatus.CHECKED,), BatchStatus.COMMITTING, committed_by=user, skip_invalid=skip_invalid):
+        raise ValidationError(_("This import is already being written or is finished."), code="state")
+    _reporter(batch.pk)(0, batch.row_count)
+    if batch.row_count <= settings.QIAO_IMPORT_INLINE_ROWS:
+        run_commit(batch.pk)
+    else:
+        from .tasks import commit_batch as task
+
+        task.enqueue(batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def cancel(user, batch: ImportBatch) -> ImportBatch:
+    _require(user, batch)
+    if not _move(batch, (BatchStatus.UPLOADED, BatchStatus.CHECKED, BatchStatus.FAILED), BatchStatus.CANCELLED,
+                 content=None):  # fmt: skip
+        raise ValidationError(_("This import is already being written or is finished."), code="state")
+    ImportRow.objects.filter(batch=batch).delete()
+    return batch
+
+
+def _sheet_of(batch: ImportBatch) -> Sheet:
+    return _read(bytes(batch.content), batch.filename)
+
+
+def _store_rows(batch: ImportBatch, report: Plan) -> None:
+    ImportRow.objects.filter(batch=batch).delete()
+    ImportRow.objects.bulk_create(
+        (
+            ImportRow(
+                batch=batch,
+                number=row.number,
+                outcome=row.outcome,
+                label=row.label[:200],
+                problems=[list(p) for p in row.problems],
+                matches=[
+                    {"id": m.target.pk, "label": str(m.target)[:200], "score": m.score, "reasons": list(m.reasons)}
+                    for m in row.matches[:5]
+                ],
+            )
+            for row in report.rows
+        ),
+        batch_size=1000,
+    )
+
+
+def run_check(batch_id: int) -> None:
+    """The dry run of a batch (inline or in the worker): its report is stored row by row."""
+    batch = ImportBatch.objects.select_related("created_by", "unit").get(pk=batch_id)
+    if batch.status != BatchStatus.CHECKING:
+        return
+    try:
+        with acting(user=batch.created_by, source="import"):
+            report = plan(batch.created_by, _sheet_of(batch), batch.mapping, batch.kind, _reporter(batch.pk))
+            with transaction.atomic():
+                _store_rows(batch, report)
+                counts = report.counts()
+                _move(
+                    batch,
+                    (BatchStatus.CHECKING,),
+                    BatchStatus.CHECKED,
+                    counts=counts,
+                    problem_count=sum(len(row.problems) for row in report.rows),
+                    checked_at=timezone.now(),
+                )
+    except ValidationError as error:
+        _move(batch, (BatchStatus.CHECKING,), BatchStatus.FAILED, error=" ".join(error.messages))
+    except Exception:
+        log.exception("import %s: the check failed", batch_id)
+        _move(batch, (BatchStatus.CHECKING,), BatchStatus.FAILED, error=_("The check stopped with an internal error."))
+
+
+def run_commit(batch_id: int) -> None:
+    """Write a batch (inline or in the worker), as the user who committed it. All or nothing."""
+    batch = ImportBatch.objects.select_related("committed_by", "unit").get(pk=batch_id)
+    if batch.status != BatchStatus.COMMITTING:
+        return
+    user = batch.committed_by
+    report_progress = _reporter(batch.pk)
+    try:
+        with acting(user=user, source="import"):
+            sheet = _sheet_of(batch)
+            # the registry may have changed since the dry run: link again, then write what is true now
+            report = plan(user, sheet, batch.mapping, batch.kind, lambda done, total: report_progress(done // 2, total))
+            written = commit(
+                user,
+                batch.unit,
+                report,
+                skip_invalid=batch.skip_invalid,
+                source=batch.filename,
+                progress=lambda done, total: report_progress(total // 2 + done // 2, total),
+            )
+    except (ValidationError, ValueError, PermissionDenied) as error:
+        message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        _move(batch, (BatchStatus.COMMITTING,), BatchStatus.CHECKED, error=message)
+        return
+    except Exception:
+        log.exception("import %s: the commit failed", batch_id)
+        _move(
+            batch,
+            (BatchStatus.COMMITTING,),
+            BatchStatus.FAILED,
+            error=_("Writing stopped with an internal error; nothing was written."),
+        )
+        return
+    _move(
+        batch,
+        (BatchStatus.COMMITTING,),
+        BatchStatus.COMMITTED,
+        written=written,
+        committed_at=timezone.now(),
+        content=None,
+        error="",
+    )
+    report_progress(batch.row_count, batch.row_count)

@@ -27,6 +27,9 @@ KIND = "people"
 SCALARS = ("name", "name_latin", "employer", "title", "notes")
 EDUCATION = {"degree": "degree", "institution": "institution", "field_of_study": "field", "graduation_year": "year"}
 BATCH = 500
+# Where a row's local phone numbers are from when no region column says so: its identity documents.
+DOCUMENT_REGION = {"hkid": "HK", "mo_id": "MO", "tw_id": "TW", "tw_permit": "TW", "cn_id": "MAINLAND"}
+REASONS = linkage.REASONS  # why a row may be a known person, by code
 
 
 def parse(sheet: Sheet, mapping: list[str | None], row) -> RowPlan:
@@ -40,6 +43,7 @@ def parse(sheet: Sheet, mapping: list[str | None], row) -> RowPlan:
             data["region"], data["country"] = region, country or ""
     if "country" in cells.columns and not data.get("country"):
         data["country"] = cells.attempt(cells.columns["country"], values.country, cells.get("country")) or ""
+    phones = []
     for index, name, value in cells.filled():
         if name in SCALARS:
             data[name] = cells.attempt(index, values.text, value) or ""
@@ -57,7 +61,7 @@ def parse(sheet: Sheet, mapping: list[str | None], row) -> RowPlan:
             if document:
                 data["documents"].append(document)
         elif name == "phone":
-            data["phones"] += cells.attempt(index, values.phones, value, region) or []
+            phones.append((index, value))  # read after the documents, which tell where a local number is from
         elif name == "email":
             data["emails"] += cells.attempt(index, values.emails, value) or []
         elif name == "tags":
@@ -72,6 +76,9 @@ def parse(sheet: Sheet, mapping: list[str | None], row) -> RowPlan:
         elif name == "first_visit":  # kept for participation imports (activities); a person has no such field
             data["first_visit"] = cells.attempt(index, values.boolean, value)
     data["documents"] = list(dict.fromkeys(data["documents"]))
+    hint = region or next((DOCUMENT_REGION[k] for k, _n in data["documents"] if k in DOCUMENT_REGION), None)
+    for index, value in phones:
+        data["phones"] += cells.attempt(index, values.phones, value, hint) or []
     data["phones"] = list(dict.fromkeys(data["phones"]))
     data["emails"] = list(dict.fromkeys(data["emails"]))
     data["education"] = {k: v for k, v in data["education"].items() if v}

@@ -19,6 +19,7 @@ DJANGO_SIDE = {
     "tasks.py",
     "tables.py",
     "filtersets.py",
+    "fields.py",
 }
 DJANGO_SIDE_DIRS = {"management", "migrations", "api", "kinds"}
 
