@@ -29,10 +29,13 @@ run: setup
 	@echo
 	@echo "  Qiao is running at http://$(HOST):$(PORT)/"
 	@echo "  Log in as admin / qiao-demo-2024 (everything), or see README.md for the users of each role."
+	@echo "  Background work (large imports, duplicate scans) runs beside it; its log is var/worker.log."
 	@echo "  Stop with Ctrl-C."
 	@echo
-	$(VENV)/bin/gunicorn qiao.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	  --access-logfile - --timeout 120
+	@$(QIAO) db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(VENV)/bin/gunicorn qiao.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	    --access-logfile - --timeout 120
 
 test: setup messages
 	$(VENV)/bin/ruff check --quiet .

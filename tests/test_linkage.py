@@ -151,3 +151,25 @@ def test_scan_command(duplicates):
     out = StringIO()
     call_command("scan_duplicates", stdout=out)
     assert out.getvalue().startswith("1 new pairs queued")
+
+
+def test_scan_from_the_review_page(client, network, make_user, make_person):
+    import datetime
+
+    from qiao.core.models import ActionLog
+    from qiao.people.models import DuplicateCandidate
+
+    staff = make_user("staff-a", network["a"], "staff")
+    viewer = make_user("viewer-a", network["a"], "viewer")
+    first = make_person(network["a"], "陳大文", birth_date=datetime.date(1990, 5, 4))
+    second = make_person(network["a"], "陈大文", birth_date=datetime.date(1990, 5, 4))
+    make_person(network["b"], "陈大文", birth_date=datetime.date(1990, 5, 4))  # base B's: not in A's scan
+    client.force_login(viewer)
+    assert client.post("/people/duplicates/scan/").status_code == 403
+    client.force_login(staff)
+    assert client.post("/people/duplicates/scan/").status_code == 302
+    pairs = DuplicateCandidate.objects.all()
+    assert [{p.person_id, p.other_id} for p in pairs] == [{first.pk, second.pk}]
+    assert ActionLog.objects.get(action="qiao.duplicates.scanned").data["queued"] == 1
+    page = client.get("/people/duplicates/").content.decode()
+    assert "Last scan" in page and 'id="scan"' in page

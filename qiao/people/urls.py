@@ -10,6 +10,7 @@ urlpatterns = [
     path("delete/", views.PersonBulkDeleteView.as_view(), name="person_bulk_delete"),
     path("deleted/", views.PersonTrashView.as_view(), name="person_trash"),
     path("duplicates/", views.DuplicateListView.as_view(), name="duplicate_list"),
+    path("duplicates/scan/", views.DuplicateScanView.as_view(), name="duplicate_scan"),
     path("duplicates/<int:pk>/", views.DuplicateView.as_view(), name="duplicate"),
     path("<int:pk>/", views.PersonView.as_view(), name="person"),
     path("<int:pk>/edit/", views.PersonEditView.as_view(), name="person_edit"),

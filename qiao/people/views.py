@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -10,8 +12,9 @@ from django.views.generic import TemplateView
 
 from qiao.core import scoping, services
 from qiao.core import views as generic
+from qiao.core.models import ActionLog
 
-from . import merging
+from . import merging, tasks
 from .filtersets import DuplicateCandidateFilterSet, PersonFilterSet
 from .forms import AffiliationForm, PersonForm, ShareForm
 from .models import Affiliation, DuplicateCandidate, Person, PersonShare, ReviewStatus
@@ -166,6 +169,30 @@ class DuplicateListView(generic.ObjectListView):
         visible = Person.objects.restrict(self.request.user, "change")
         queryset = super().get_queryset().filter(person__in=visible, other__in=visible)
         return queryset if "status" in self.request.GET else queryset.filter(status=ReviewStatus.OPEN)
+
+
+    template_name = "people/duplicate_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_scan"] = scoping.has_any(user, "change")
+        context["scan"] = cache.get(tasks.scan_key(user.pk))
+        context["last_scan"] = ActionLog.objects.filter(action="qiao.duplicates.scanned", user=user).first()
+        return context
+
+
+class DuplicateScanView(LoginRequiredMixin, View):
+    """Start a scan of the people the user may change; it runs in the background worker."""
+
+    def post(self, request):
+        if not scoping.has_any(request.user, "change"):
+            raise PermissionDenied(_("Your role does not allow this."))
+        if not cache.get(tasks.scan_key(request.user.pk)):
+            cache.set(tasks.scan_key(request.user.pk), {"running": True, "done": 0, "last": 0}, 3600)
+            tasks.scan_duplicates.enqueue(request.user.pk)
+        messages.info(request, _("The scan has started. New pairs appear in this list as they are found."))
+        return HttpResponseRedirect(reverse("people:duplicate_list"))
 
 
 class DuplicateView(generic.ScopedMixin, TemplateView):
