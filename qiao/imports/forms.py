@@ -25,5 +25,4 @@ class UploadForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         units = scoping.units_for_choice(user, "add")
         self.fields["unit"].queryset = units
-        if units.count() == 1:
-            self.fields["unit"].initial = units.first()
+        self.fields["unit"].initial = units.first()  # the user's own unit comes first
