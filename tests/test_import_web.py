@@ -4,6 +4,7 @@ background work through the database worker, and scoping of batches."""
 import datetime
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +15,7 @@ from qiao.core.models import ChangeRecord
 from qiao.imports.models import BatchStatus, ImportBatch, ImportRow, SavedMapping
 from qiao.people.models import DuplicateCandidate, Person
 
+FIXTURES = Path(__file__).resolve().parents[1] / "qiao" / "imports" / "tests" / "fixtures"
 HEADER = ["姓名", "性別", "出生日期", "證件號碼", "手機", "學歷", "畢業院校", "備註"]
 GOOD = [
     ["陳大文", "男", "1990-05-04", "A123456(3)", "(852) 9123 4567", "碩士", "香港大學", ""],
@@ -125,6 +127,7 @@ def test_the_user_fixes_the_mapping_and_saves_it(client, staff, network):
         ("bad.xlsx", b"PK\x03\x04 not really a zip", "damaged"),
         ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "cannot be imported"),
         ("only-header.csv", "姓名,手機\n".encode(), "no rows to import"),
+        ("locked.xlsx", (FIXTURES / "encrypted.xlsx").read_bytes(), "protected by a password"),
     ],
 )
 def test_bad_files_get_a_clear_answer_and_nothing_is_kept(client, staff, network, name, data, message):
@@ -296,3 +299,27 @@ def test_api_scoping(network, make_user, api):
     assert viewer.get(f"/api/imports/{batch['id']}/").status_code == 200
     assert viewer.post(f"/api/imports/{batch['id']}/check/", {}, format="json").status_code == 403
     assert a.post(f"/api/imports/{batch['id']}/cancel/").json()["status"] == "cancelled"
+
+
+@pytest.mark.parametrize("fixture", ["people.xls", "people.ods"])
+def test_old_excel_and_opendocument_files(client, staff, network, fixture):
+    response = upload(client, network["a"], (FIXTURES / fixture).read_bytes(), name=fixture)
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert batch.file_format == fixture.rsplit(".", 1)[1] and batch.row_count > 0
+    client.post(f"/imports/{batch.pk}/check/", mapping_form(batch))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.CHECKED and sum(batch.counts.values()) == batch.row_count
+
+
+def test_traditional_chinese_csv_in_big5_and_gb18030(client, staff, network):
+    text = "姓名,性別,手機,來源地\n陳大文,男,9123 4567,香港\n何嘉欣,女,6612 3456,澳門\n"
+    for encoding in ("big5", "gb18030"):
+        upload(client, network["a"], text.encode(encoding), name=f"list-{encoding}.csv")
+        batch = ImportBatch.objects.latest("pk")
+        assert batch.encoding and batch.headers[:2] == ["姓名", "性別"]
+        client.post(f"/imports/{batch.pk}/check/", mapping_form(batch))
+        batch.refresh_from_db()
+        assert batch.counts["error"] == 0, ImportRow.objects.filter(batch=batch, outcome="error").values("problems")
+    client.post(f"/imports/{batch.pk}/commit/", {})
+    assert Person.objects.get(name="何嘉欣").phones == ["+85366123456"]
