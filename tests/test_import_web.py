@@ -323,3 +323,27 @@ def test_traditional_chinese_csv_in_big5_and_gb18030(client, staff, network):
         assert batch.counts["error"] == 0, ImportRow.objects.filter(batch=batch, outcome="error").values("problems")
     client.post(f"/imports/{batch.pk}/commit/", {})
     assert Person.objects.get(name="何嘉欣").phones == ["+85366123456"]
+
+
+def test_organisations_through_the_pages(client, staff, network, make_org):
+    known = make_org(network["a"], "香港青年聯會")
+    header = ["機構名稱", "統一社會信用代碼", "類型", "地區"]
+    rows = [
+        ["香港青年联会", "", "社團", "香港"],
+        ["惠州市某某科技有限公司", "91441300MA4UXXXX0X", "企業", "內地"],
+        ["澳門青年協會", "", "社團", "澳門"],
+    ]
+    upload(client, network["a"], xlsx(rows, header=header), kind="organizations")
+    batch = ImportBatch.objects.get()
+    assert batch.kind == "organizations" and batch.mapping[:2] == ["name", "registration_number"]
+    client.post(f"/imports/{batch.pk}/check/", mapping_form(batch))
+    batch.refresh_from_db()
+    assert batch.counts["same"] == 1 and batch.counts["error"] == 1  # the made-up USCC fails its check
+    row = ImportRow.objects.get(batch=batch, number=3)
+    assert row.matches[0]["id"] == known.pk
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "column B: not a valid registration number" in page
+    client.post(f"/imports/{batch.pk}/commit/", {"skip_invalid": "on"})
+    batch.refresh_from_db()
+    assert batch.written["created"] == 1 and batch.written["updated"] == 1  # the known one gains its region
+    assert "/organizations/" in client.get(f"/imports/{batch.pk}/").content.decode()

@@ -22,6 +22,7 @@ class FileProblem(Exception):
 VALUE_PROBLEM_CODES = (
     "mojibake", "date_format", "date_range", "gender", "region", "boolean",
     "document_format", "document_checksum", "document_kind", "document_ambiguous", "phone", "email",
+    "degree", "year", "registration_number", "kind", "url",
 )  # fmt: skip
 
 

@@ -265,7 +265,8 @@ def commit_batch(user, batch: ImportBatch, *, skip_invalid: bool = False) -> Imp
     _require(user, batch)
     if batch.status != BatchStatus.CHECKED:
         raise ValidationError(_("Only a checked import can be committed."), code="state")
-    if batch.counts.get("error") and not skip_invalid:
+    blocking = batch.counts.get("error", 0) + (batch.counts.get("review", 0) if batch.kind == "organizations" else 0)
+    if blocking and not skip_invalid:
         raise ValidationError(_("Some rows have problems: fix the file, or skip those rows."), code="problems")
     if not _move(batch, (BatchStatus.CHECKED,), BatchStatus.COMMITTING, committed_by=user, skip_invalid=skip_invalid):
         raise ValidationError(_("This import is already being written or is finished."), code="state")

@@ -16,7 +16,7 @@ from typing import Any
 
 from qiao import identity
 from qiao.identity.documents import ascii_digits
-from qiao.text import fold, looks_like_mojibake, strip_pinyin_noise
+from qiao.text import compact, fold, looks_like_mojibake, strip_pinyin_noise
 
 from .dates import DateValue, date, infer_dayfirst
 from .errors import VALUE_PROBLEM_CODES, ValueProblem
@@ -25,7 +25,8 @@ from .places import find_country, find_region
 __all__ = [
     "GENERIC", "VALUE_PROBLEM_CODES", "DateValue", "ValueProblem", "boolean", "check", "country", "date",
     "document", "document_for_column", "document_kind", "emails", "gender", "guess_document_kind",
-    "infer_dayfirst", "phones", "region", "text",
+    "infer_dayfirst", "phones", "region", "text", "ORGANIZATION_KINDS", "organization_kind", "organization_core",
+    "guess_organization_kind", "registration", "organization_region", "url",
 ]  # fmt: skip
 
 
@@ -352,3 +353,227 @@ def year(cell) -> int | None:
     if match:
         return int(match.group(1))
     raise ValueProblem("year", f"{cell!r} is not a year.")
+
+
+# ---------------------------------------------------------------- organisations
+
+# Organization.kind codes (qiao.orgs.models.OrganizationKind), by the words people write for them.
+ORGANIZATION_KINDS = ("enterprise", "association", "university", "research", "government", "other")
+_ORGANIZATION_KINDS = {
+    **_each(
+        "企业 公司 企业单位 民营企业 民企 私营企业 私企 国企 国有企业 央企 外企 外资企业 港资企业 台资企业 "
+        "合资企业 商号 商行 工厂 个体户 个体工商户 企业法人 有限公司 enterprise company business firm corporation "
+        "corporate commercial",
+        "enterprise",
+    ),
+    **_each(
+        "社团 协会 商会 联会 总会 同乡会 联谊会 校友会 学会 联合会 基金会 促进会 研究会 社会组织 社会团体 团体 "
+        "民间组织 非营利组织 非牟利机构 非牟利团体 慈善机构 民办非企业单位 社团法人 财团法人 ngo npo "
+        "association society chamber club federation foundation charity nonprofit",
+        "association",
+    ),
+    **_each("高校 大学 学院 院校 高等院校 大专院校 学校 university college school", "university"),
+    **_each(
+        "科研机构 研究机构 科研院所 研究院 研究所 研究中心 实验室 研发机构 新型研发机构 "
+        "research researchinstitute institute lab laboratory",
+        "research",
+    ),
+    **_each(
+        "政府 政府机关 政府部门 政府机构 机关 党政机关 事业单位 公营机构 法定机构 "
+        "government governmentbody governmentagency publicbody authority",
+        "government",
+    ),
+    **_each("其他 其它 other others 其他机构", "other"),
+}
+# Words in an organisation's name that say its kind (a guess when the file has no kind column).
+_NAME_KINDS = {
+    **_each("公司 集团 企业 商行 工厂 company corporation group", "enterprise"),
+    **_each(
+        "协会 商会 联会 总会 同乡会 联谊会 校友会 学会 联合会 基金会 促进会 研究会 "
+        "association society chamber club federation foundation",
+        "association",
+    ),
+    **_each("大学 学院 university college", "university"),
+    **_each("研究院 研究所 研究中心 实验室 institute laboratory", "research"),
+    **_each("政府 人民政府 government", "government"),
+}
+# Legal forms dropped to compare names: "ABC Trading Co., Ltd." and "ABC Trading" read alike.
+# Longest first; 公司 goes too (XX公司 = XX有限公司), but 协会, 集团 or 分公司's 分 stay.
+LEGAL_SUFFIXES_HAN = ("股份有限公司", "有限责任公司", "有限公司", "公司")
+LEGAL_WORDS_LATIN = frozenset(
+    _each("co company ltd limited inc incorporated corp corporation llc llp lp plc gmbh ag sa bv pte pty sdn bhd", 1)
+)
+# The same forms as they end a `compact` key, to look up names that differ only by them.
+LEGAL_ENDINGS_LATIN = (
+    "coltd", "colimited", "companylimited", "limited", "ltd", "inc", "incorporated", "corp", "corporation",
+    "co", "company", "llc", "plc", "pteltd", "ptyltd", "sdnbhd", "gmbh",
+)  # fmt: skip
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _latest_word(key: str, words: dict) -> str | None:
+    """The value of the word ending last in `key` (the head of a Chinese noun phrase is at its end);
+    the longest among those. Latin words must be whole words of `key` (fold()ed, spaced)."""
+    best, best_end, best_length = None, -1, 0
+    for word, value in words.items():
+        if word.isascii():
+            found = [m.end() for m in re.finditer(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", key)]
+        else:
+            start = key.rfind(word)
+            found = [start + len(word)] if start >= 0 else []
+        for end in found[-1:]:
+            if (end, len(word)) > (best_end, best_length):
+                best, best_end, best_length = value, end, len(word)
+    return best
+
+
+def organization_kind(cell) -> str | None:
+    """企业/公司, 社团/协会/商会, 高校/大学, 科研机构/研究所, 政府/机关, 其他 (any script, or English)
+    → one of ORGANIZATION_KINDS; the word that ends the text decides ("民营企业（港资）" →
+    enterprise, "大学生协会" → association); None when empty."""
+    value = text(cell)
+    if value is None:
+        return None
+    if _key(value) in ORGANIZATION_KINDS:
+        return _key(value)
+    found = _ORGANIZATION_KINDS.get(_key(value))
+    if found is None:
+        found = _latest_word(_NOT_WORD.sub(" ", fold(value)), _ORGANIZATION_KINDS)
+    if found is None:
+        raise ValueProblem(
+            "kind", f"{value!r} is not a kind of organisation: write 企业, 社团, 高校, 科研机构 or 政府."
+        )
+    return found
+
+
+def _without_legal_form(name: str | None) -> list[str]:
+    """The folded words of a name, its legal form dropped from the end (see `organization_core`)."""
+    words = _NOT_WORD.sub(" ", fold(name or "")).split()
+    while words:
+        last = words[-1]
+        if last in LEGAL_WORDS_LATIN and len(words) > 1:
+            words.pop()
+            continue
+        suffix = next((s for s in LEGAL_SUFFIXES_HAN if last.endswith(s)), None)
+        if suffix is None:
+            break
+        if len(last) > len(suffix):
+            words[-1] = last[: -len(suffix)]
+        elif len(words) > 1:
+            words.pop()
+        else:
+            break
+    return words
+
+
+def organization_core(name: str | None) -> str:
+    """A name's folding key (`compact`) without its legal form: "ABC Trading Co., Ltd." →
+    "abctrading", "華為技術有限公司" → "华为技术", "香港青年協會" stays "香港青年协会".
+    Latin forms go only as whole words ("Taco Ltd" → "taco", not "ta"); a name that is nothing
+    but a legal form keeps it."""
+    return "".join(_without_legal_form(name))
+
+
+def guess_organization_kind(name: str | None) -> str | None:
+    """The kind an organisation's name suggests, or None: 协会/商会 → association, 大学 →
+    university, 研究所 → research, 政府 → government, 公司/集团 or only a legal form (有限公司,
+    Ltd) → enterprise. The legal form is looked past first, so "香港青年協會有限公司" (a company
+    limited by guarantee) is an association."""
+    words = _without_legal_form(name)
+    found = _latest_word(" ".join(words), _NAME_KINDS)
+    if found is None and words and "".join(words) != _NOT_WORD.sub("", fold(name or "")):
+        return "enterprise"
+    return found
+
+
+# Cells that say "none" in a number column.
+_NONE_WORDS = frozenset(_each("无 暂无 没有 未有 不适用 未注册 na n/a none nil nan -", None))
+_HK_BR_CERTIFICATE = re.compile(r"[0-9]{8}(?:[0-9]{3}|[0-9]{7}[0-9A-Z])")  # 8 + branch (+ expiry, check)
+_REGISTRATION_BY_REGION = {"HK": "hk_br", "TW": "tw_ubn"}
+
+
+def registration(cell, region: str | None = None) -> tuple[str, str] | None:
+    """(kind, normalised number) of an organisation's registration number, kind one of
+    identity.REGISTRATION_KINDS; None when empty (or 无, N/A).
+
+    The shape decides: 18 digits and letters are a Unified Social Credit Code (check character
+    verified, letters allowed anywhere); 8 digits with the branch (and expiry) of a certificate
+    are a Hong Kong BR. Otherwise the region does: HK → BR (8 digits), TW → Unified Business
+    Number (check digit verified). Anything else, including 8 bare digits of unknown region, is
+    kept as typed ("other"). ValueProblem "registration_number" when a number fails its check."""
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        if abs(cell) >= 1e15:
+            raise ValueProblem(
+                "registration_number",
+                f"{cell!r} was stored as a number, which keeps only 15 digits: format the column as text.",
+            )
+        if region in _REGISTRATION_BY_REGION and float(cell).is_integer() and 0 <= cell < 1e8:
+            cell = f"{int(cell):08d}"  # a Taiwan UBN or HK BR typed as a number loses its leading zeros
+    number = text(cell, numeric=True)
+    if number is None or fold(number).replace(" ", "") in _NONE_WORDS:
+        return None
+    try:
+        cleaned = identity.clean_number(number)
+    except identity.NumberError:  # nothing but separators
+        return None
+    if len(cleaned) == 18 and cleaned.isalnum():
+        kind = "uscc"
+    elif _HK_BR_CERTIFICATE.fullmatch(cleaned):
+        kind = "hk_br"
+    elif region in _REGISTRATION_BY_REGION:
+        kind = _REGISTRATION_BY_REGION[region]
+    else:
+        kind = "other"
+    try:
+        return kind, identity.normalize_registration(kind, number)
+    except identity.NumberError as error:
+        raise ValueProblem("registration_number", f"{number!r}: {error.message}") from error
+
+
+_MAINLAND = frozenset(
+    compact(word)
+    for word in _each(
+        "中国 中华人民共和国 china prc peoplesrepublicofchina 北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 "
+        "浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 内蒙古 广西 西藏 宁夏 "
+        "新疆 深圳 广州 惠州 东莞 珠海 佛山 中山 江门 肇庆",
+        None,
+    )
+)
+
+
+def organization_region(cell) -> tuple[str, str] | None:
+    """(region, country) where an organisation is based: as `region`, and also 中国, China or
+    a province or city of the Greater Bay Area (广东, 深圳 …, with or without 省/市) → MAINLAND."""
+    value = text(cell)
+    if value is None:
+        return None
+    try:
+        return region(value)
+    except ValueProblem:
+        key = compact(value)
+        if key in _MAINLAND or key[-1:] in ("省", "市") and key[:-1] in _MAINLAND:
+            return "MAINLAND", ""
+        raise
+
+
+_URL = re.compile(
+    r"(?:(?P<scheme>https?)://)?"
+    r"(?P<host>(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59}))"
+    r"(?P<port>:[0-9]{1,5})?"
+    r"(?P<rest>[/?#][^\s]*)?",
+    re.IGNORECASE,
+)
+
+
+def url(cell) -> str | None:
+    """A web address with its scheme: "www.example.org" → "https://www.example.org", hosts in
+    lower case, Chinese domains kept (港青.香港). ValueProblem "url" for anything else, e-mail
+    addresses included."""
+    value = text(cell, numeric=True)
+    if value is None:
+        return None
+    found = _URL.fullmatch(value.strip("<>()[]\"'，。,;； "))
+    if found is None or "@" in value or len(value) > 200:
+        raise ValueProblem("url", f"{value!r} is not a web address.")
+    scheme = (found["scheme"] or "https").lower()
+    return f"{scheme}://{found['host'].lower()}{found['port'] or ''}{found['rest'] or ''}"

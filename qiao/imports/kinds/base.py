@@ -41,6 +41,10 @@ def problem_text(code: str) -> str:
         "kind": _("not a kind of organisation we can read"),
         "parent": _("no such organisation in the registry or above in this file"),
         "url": _("not a web address"),
+        "parent_ambiguous": _("several organisations have this name: give the parent's registration number"),
+        "parent_unresolved": _("the parent organisation's row cannot be imported"),
+        "duplicate": _("the same organisation is in a row above"),
+        "too_long": _("the text is too long"),
     }
     return messages.get(code, code)
 

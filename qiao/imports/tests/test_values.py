@@ -290,3 +290,145 @@ def test_value_problem_codes_are_checked():
     with pytest.raises(ValueError):
         ValueProblem("nope", "x")
     assert set(values.VALUE_PROBLEM_CODES) >= {"mojibake", "date_format", "document_ambiguous", "phone", "email"}
+
+
+# ---------------------------------------------------------------- organisations
+
+
+def _uscc(first_seventeen):
+    from qiao.identity import uscc_check_character
+
+    return first_seventeen + uscc_check_character(first_seventeen)
+
+
+def test_registration_numbers_by_shape_and_region():
+    code = _uscc("91440300MA5FABCDE")
+    assert values.registration(code) == ("uscc", code)
+    assert values.registration(" " + code.lower() + " ") == ("uscc", code)
+    assert values.registration(_uscc("12440000455859912")) == ("uscc", _uscc("12440000455859912"))
+    assert values.registration("12345678-000-05-24-A") == ("hk_br", "12345678")
+    assert values.registration("12345678", "HK") == ("hk_br", "12345678")
+    assert values.registration("04595257", "TW") == ("tw_ubn", "04595257")
+    assert values.registration(4595257, "TW") == ("tw_ubn", "04595257")  # typed as a number: zeros restored
+    assert values.registration("１２３４５６７８", "HK") == ("hk_br", "12345678")
+    assert values.registration("12345678") == ("other", "12345678")  # HK or Taiwan: cannot tell
+    assert values.registration("440301000000000") == ("other", "440301000000000")  # an old 注册号
+    for empty in (None, "", "  ", "无", "N/A", "-"):
+        assert values.registration(empty) is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "region"),
+    [
+        ("91440300MA5FABCDE0", None),  # wrong check character
+        ("91440300IA5FABCDE1", None),  # I is not in the alphabet
+        ("04595258", "TW"),  # wrong check digit
+        ("1234567", "TW"),
+        ("1234-5678-9", "HK"),
+        (914403001234567890, None),  # 18 digits stored as a number: digits lost
+    ],
+)
+def test_bad_registration_numbers(cell, region):
+    assert check(values.registration, cell, region) == (None, "registration_number")
+
+
+@given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=17, max_size=17))
+def test_any_valid_uscc_is_recognised(first_seventeen):
+    code = _uscc(first_seventeen)
+    assert values.registration(code) == ("uscc", code)
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [
+        ("企業", "enterprise"),
+        ("民营企业（港资）", "enterprise"),
+        ("Company", "enterprise"),
+        ("社團", "association"),
+        ("商會", "association"),
+        ("大学生协会", "association"),  # the word that ends the text decides
+        ("NGO", "association"),
+        ("高校", "university"),
+        ("University", "university"),
+        ("科研機構", "research"),
+        ("研究所", "research"),
+        ("政府機關", "government"),
+        ("其他", "other"),
+        ("government", "government"),
+        (None, None),
+        ("  ", None),
+    ],
+)
+def test_organization_kind(cell, kind):
+    assert values.organization_kind(cell) == kind
+
+
+@pytest.mark.parametrize("cell", ["外星機構", "xyz", "123"])
+def test_bad_organization_kind(cell):
+    assert check(values.organization_kind, cell) == (None, "kind")
+
+
+@pytest.mark.parametrize(
+    ("name", "core"),
+    [
+        ("ABC Trading Co., Ltd.", "abctrading"),
+        ("ABC Trading Company Limited", "abctrading"),
+        ("華為技術有限公司", "华为技术"),
+        ("华为技术股份有限公司", "华为技术"),
+        ("華為技術（香港）有限公司", "华为技术香港"),  # a region in the name is another organisation
+        ("香港青年協會", "香港青年协会"),
+        ("香港青年公司", "香港青年"),  # 公司 goes, 協會 stays: the two never meet
+        ("Taco Ltd", "taco"),  # only whole words: not "ta"
+        ("有限公司", "有限公司"),
+        ("Limited", "limited"),
+        ("", ""),
+    ],
+)
+def test_organization_core(name, core):
+    assert values.organization_core(name) == core
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("香港青年協會", "association"),
+        ("香港青年協會有限公司", "association"),  # a company limited by guarantee
+        ("華為技術有限公司", "enterprise"),
+        ("ABC Holdings Ltd", "enterprise"),
+        ("香港大學", "university"),
+        ("深圳前海創新研究院", "research"),
+        ("Hong Kong Youth Federation", "association"),
+        ("惠州市人民政府", "government"),
+        ("港青聯", None),
+    ],
+)
+def test_guess_organization_kind(name, kind):
+    assert values.guess_organization_kind(name) == kind
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("www.hkuya.org.hk", "https://www.hkuya.org.hk"),
+        ("HTTP://Example.ORG/a?b=1", "http://example.org/a?b=1"),
+        ("https://例子.中国/路径", "https://例子.中国/路径"),
+        ("  example.com/  ", "https://example.com/"),
+        (None, None),
+    ],
+)
+def test_url(cell, expected):
+    assert values.url(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["not a url", "example", "info@example.org", "ftp://example.org", "http://"])
+def test_bad_url(cell):
+    assert check(values.url, cell) == (None, "url")
+
+
+def test_organization_region():
+    assert values.organization_region("香港") == ("HK", "")
+    assert values.organization_region("廣東省") == ("MAINLAND", "")
+    assert values.organization_region("深圳") == ("MAINLAND", "")
+    assert values.organization_region("China") == ("MAINLAND", "")
+    assert values.organization_region(None) is None
+    assert check(values.organization_region, "火星") == (None, "region")

@@ -7,13 +7,18 @@ from qiao.core.context import acting
 from qiao.core.models import Unit, User
 from qiao.imports import headers, readers, services
 from qiao.imports.errors import FileProblem
+from qiao.imports.kinds import KINDS
+
+ALIASES = {"organisations": "organizations"}
 
 
 class Command(BaseCommand):
-    help = "Import people from a spreadsheet (xlsx, xls, ods, csv): dry run or commit, all or nothing."
+    help = "Import people or organisations from a spreadsheet (xlsx, xls, ods, csv): dry run or commit, all or nothing."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["people"], help="What the file holds (organisations follow).")
+        parser.add_argument(
+            "kind", choices=[*KINDS, *ALIASES], help="What the file holds: people or organizations (organisations)."
+        )
         parser.add_argument("file")
         parser.add_argument("--unit", required=True, help="Owning unit of new records: its code or id.")
         parser.add_argument("--user", default="", help="Act as this user (default: the first superuser).")
@@ -21,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--skip-invalid", action="store_true", help="Commit the good rows, skip the bad.")
 
     def handle(self, *args, kind, file, unit, user, dry_run, skip_invalid, **options):
+        kind = ALIASES.get(kind, kind)
         unit_obj = Unit.objects.filter(code=unit).first() or (
             Unit.objects.filter(pk=unit).first() if unit.isdigit() else None
         )
@@ -45,7 +51,7 @@ class Command(BaseCommand):
             )
         )
         with acting(user=actor, source="command"):
-            report = services.plan(actor, sheet, mapping)
+            report = services.plan(actor, sheet, mapping, kind=kind)
             for line in report.problems():
                 self.stdout.write(line)
             counts = report.counts()
