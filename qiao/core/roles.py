@@ -19,6 +19,10 @@ ACTIONS = {
     "add": Role.STAFF,
     "change": Role.STAFF,
     "export": Role.STAFF,
+    # see identity document numbers, phones, e-mails and dates of birth in full in an export;
+    # decided per record, for the unit owning it (a share never grants it), otherwise they are
+    # partly masked (qiao/core/masking.py)
+    "export_sensitive": Role.MANAGER,
     "delete": Role.MANAGER,
     "share": Role.MANAGER,
     "manage": Role.ADMIN,  # units below, memberships, users

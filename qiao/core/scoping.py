@@ -59,6 +59,11 @@ def may(user: User, action: str, unit_id: int | None) -> bool:
     return ids is ALL or (unit_id is not None and unit_id in ids)
 
 
+def may_record(user: User, action: str, obj: models.Model) -> bool:
+    """Whether `user` may `action` `obj` through the unit owning it; shares do not count."""
+    return may(user, action, _owning_unit_id(obj))
+
+
 def has_any(user: User, action: str) -> bool:
     ids = unit_ids(user, action)
     return ids is ALL or bool(ids)

@@ -5,8 +5,38 @@ from django.utils.translation import gettext_lazy as _
 from .models import Membership, Unit, User
 
 
+def _reveal_nothing(record) -> bool:
+    return False
+
+
+class DateColumn(tables.DateColumn):
+    """Shown formatted; exported as the date itself, so that spreadsheet cells are real dates."""
+
+    def value(self, value):
+        return value
+
+
+class DateTimeColumn(tables.DateTimeColumn):
+    """Shown formatted; exported as the date and time itself (the exporter converts it to local time)."""
+
+    def value(self, value):
+        return value
+
+
 class BaseTable(tables.Table):
-    def __init__(self, *args, **kwargs):
+    """A table whose columns are also its export columns.
+
+    `sensitive_columns` names the columns holding personal data (identity documents, phones …).
+    Their `value_*` methods call `reveals(record)`: a value is given in full only when the
+    `reveal` callable the export passes in says so for that record, otherwise it is masked
+    (qiao/core/masking.py). Without `reveal`, everything sensitive is masked.
+    """
+
+    sensitive_columns: tuple[str, ...] = ()
+
+    def __init__(self, *args, reveal=None, **kwargs):
+        self.reveal = reveal or _reveal_nothing
+        self.masked_pks: set = set()  # records exported with their sensitive values masked
         cls = type(self)
         if not cls.__dict__.get("_headers_capitalised"):  # once per class: capfirst wraps lazily
             for column in cls.base_columns.values():
@@ -14,6 +44,13 @@ class BaseTable(tables.Table):
                     column.verbose_name = capfirst(column.verbose_name)
             cls._headers_capitalised = True
         super().__init__(*args, **kwargs)
+
+    def reveals(self, record) -> bool:
+        """Whether the sensitive values of `record` are exported in full; remembers the masked ones."""
+        if self.reveal(record):
+            return True
+        self.masked_pks.add(record.pk)
+        return False
 
     class Meta:
         attrs = {"class": "table table-hover table-sm align-middle"}
@@ -26,7 +63,7 @@ class TrashTable(BaseTable):
 
     name = tables.Column(verbose_name=_("name"))
     unit = tables.Column(verbose_name=_("owning unit"), order_by=("unit__path",))
-    deleted_at = tables.DateTimeColumn(verbose_name=_("deleted at"), format="Y-m-d H:i")
+    deleted_at = DateTimeColumn(verbose_name=_("deleted at"), format="Y-m-d H:i")
     deleted_by = tables.Column(verbose_name=_("deleted by"))
     # accessor "pk": a column named "restore" would call the model's restore() while rendering
     restore_button = tables.TemplateColumn(

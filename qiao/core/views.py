@@ -65,37 +65,93 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         return super().get(request, *args, **kwargs)
 
     def export(self, fmt: str):
-        if not scoping.has_any(self.request.user, "export"):
+        user = self.request.user
+        if not scoping.has_any(user, "export"):
             raise PermissionDenied(_("You do not have permission to export."))
         filterset = self.get_filterset(self.get_filterset_class())
-        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
+        if not filterset.is_bound or filterset.is_valid() or not self.get_strict():
+            queryset = filterset.qs
+        else:
+            queryset = filterset.queryset.none()  # as the list page: an invalid filter shows nothing
         # the rows this page shows (under its own action) that the user may also export
         model = queryset.model
         everything = getattr(model, "all_objects", model._default_manager).all()
-        queryset = queryset.filter(pk__in=everything.restrict(self.request.user, "export").values("pk"))
-        table = self.get_table_class()(queryset, exclude=("actions", "select"))
+        queryset = queryset.filter(pk__in=everything.restrict(user, "export").values("pk"))
+        table_class = self.get_table_class()
+        queryset = queryset.prefetch_related(*getattr(table_class, "export_prefetch", ()))
+        options = {}
+        if getattr(table_class, "sensitive_columns", ()):
+            # personal data in full only where the user's role in the owning unit allows it
+            options["reveal"] = lambda record: scoping.may_record(user, "export_sensitive", record)
+        table = table_class(queryset, exclude=("actions", "select"), **options)
         RequestConfig(self.request, paginate=False).configure(table)
         rows = list(table.as_values())
         filters = {key: value for key, value in self.request.GET.lists() if key != "export"}
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        masked_rows = len(getattr(table, "masked_pks", ()))
         ActionLog.record(
             "qiao.export",
             None,
             model=model._meta.label,
             page=self.request.path,
+            query=query.urlencode(),
             filters=filters,
             rows=len(rows) - 1,
             format=fmt,
+            sensitive_columns=list(getattr(table_class, "sensitive_columns", ())),
+            masked=masked_rows > 0,
+            masked_rows=masked_rows,
         )
         return exporters.write(rows, fmt, self.export_name)
+
+    def export_masking(self) -> str:
+        """How the export of this list will mask personal data for this user: "all" (every record),
+        "some" (records outside the units they manage, shared ones included) or "" (none)."""
+        if not getattr(self.get_table_class(), "sensitive_columns", ()):
+            return ""
+        user = self.request.user
+        full = scoping.unit_ids(user, "export_sensitive")
+        if full is scoping.ALL:
+            return ""
+        if not full:
+            return "all"
+        exported = scoping.unit_ids(user, "export")
+        if exported - full:
+            return "some"
+        model = self.queryset.model
+        share_model = getattr(model, "share_model", None)
+        if share_model is not None:
+            foreign = share_model.objects.filter(unit_id__in=exported).exclude(
+                **{f"{share_model.shared_field}__{model.scope_field}__in": full}
+            )
+            if foreign.exists():
+                return "some"
+        return ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         model = self.queryset.model
+        can_export = scoping.has_any(self.request.user, "export")
+        masking = self.export_masking() if can_export else ""
+        notes = {
+            "all": _(
+                "Identity documents, phones, e-mails and dates of birth will be partly masked in the export: "
+                "your role does not allow exporting them in full."
+            ),
+            "some": _(
+                "Identity documents, phones, e-mails and dates of birth are exported in full only for records "
+                "of units you manage; for other records, including records shared with your unit, they are "
+                "partly masked."
+            ),
+        }
         context.update(
             title=self.title or model._meta.verbose_name_plural,
             model_name=model._meta.model_name,
             add_url_name=self.add_url_name if scoping.has_any(self.request.user, "add") else "",
-            can_export=scoping.has_any(self.request.user, "export"),
+            can_export=can_export,
+            export_masking=masking,
+            export_note=notes.get(masking, ""),
             can_delete=scoping.has_any(self.request.user, "delete"),
             query=self.request.GET.get("q", ""),
         )

@@ -1,7 +1,9 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from qiao.core.tables import BaseTable
+from qiao import identity
+from qiao.core import masking
+from qiao.core.tables import BaseTable, DateColumn, DateTimeColumn
 
 from .models import Affiliation, DuplicateCandidate, Person
 
@@ -14,11 +16,55 @@ class PersonTable(BaseTable):
     employer = tables.Column(verbose_name=_("employer"))
     title = tables.Column(verbose_name=_("job title"))
     unit = tables.Column(verbose_name=_("owning unit"), order_by=("unit__path",))
-    updated = tables.DateTimeColumn(verbose_name=_("updated"), format="Y-m-d")
+    updated = DateTimeColumn(verbose_name=_("updated"), format="Y-m-d")
+    # export only (hidden on the page): personal data, masked per record unless the export reveals it
+    birth_date = DateColumn(verbose_name=_("date of birth"), visible=False, orderable=False, empty_values=())
+    documents = tables.Column(
+        verbose_name=_("identity documents"), accessor="pk", visible=False, orderable=False, empty_values=()
+    )
+    phones = tables.Column(verbose_name=_("phones"), visible=False, orderable=False, empty_values=())
+    emails = tables.Column(verbose_name=_("e-mails"), visible=False, orderable=False, empty_values=())
+
+    sensitive_columns = ("birth_date", "documents", "phones", "emails")
+    export_prefetch = ("documents",)
 
     class Meta(BaseTable.Meta):
         model = Person
-        fields = ("select", "name", "name_latin", "gender", "region", "country", "employer", "title", "unit", "updated")
+        fields = (
+            "select",
+            "name",
+            "name_latin",
+            "gender",
+            "birth_date",
+            "region",
+            "country",
+            "documents",
+            "phones",
+            "emails",
+            "employer",
+            "title",
+            "unit",
+            "updated",
+        )
+
+    def value_birth_date(self, record, value):
+        return value if self.reveals(record) else masking.mask_birth_date(value)
+
+    def value_documents(self, record):
+        full = self.reveals(record)
+        return "; ".join(
+            f"{document.get_kind_display()} "
+            f"{document.display_number if full else masking.mask_document(document.kind, document.number)}"
+            for document in record.documents.all()
+        )
+
+    def value_phones(self, record, value):
+        full = self.reveals(record)
+        return "; ".join(identity.format_phone(p) if full else masking.mask_phone(p) for p in value or [])
+
+    def value_emails(self, record, value):
+        full = self.reveals(record)
+        return "; ".join(str(e) if full else masking.mask_email(e) for e in value or [])
 
 
 class AffiliationTable(BaseTable):
