@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "qiao.people",
     "qiao.orgs",
     "qiao.imports",
+    "qiao.activities",
 ]
 
 MIDDLEWARE = [

@@ -116,6 +116,8 @@ def _move_links(survivor: Person, other: Person) -> None:
             continue
         if relation.field.name == "merged_into":
             continue
+        if hasattr(relation.related_model, "before_merge"):  # records that may exist once per person
+            relation.related_model.before_merge(survivor, other)
         relation.related_model._base_manager.filter(**{relation.field.name: other}).update(
             **{relation.field.name: survivor}
         )

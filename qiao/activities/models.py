@@ -1,0 +1,273 @@
+"""Exchange activities: one batch (批次) each — a delegation received, an event, a talk, an
+internship batch — grouped in series (学长说 第20期) and programmes (万名青年到惠州), with the
+people who took part.
+
+A participation keeps copies of its activity's date and owning unit (`date`, `unit`): the
+figures of a list (person-times, distinct people, first-timers) are then one indexed query on
+one table, even with ten million participations. The copies are kept in step by the services.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from qiao import text
+from qiao.core.models import ChangeLoggedModel, OwnedModel, SoftDeleteModel
+from qiao.core.scoping import RestrictedManager
+from qiao.core.search import SearchableModel
+
+
+class ListItem(models.Model):
+    """An entry of a list the offices edit themselves, named in three languages."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_hant = models.CharField(_("name (Traditional)"), max_length=100, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        language = (get_language() or "").lower()
+        if language.startswith("en") and self.name_en:
+            return self.name_en
+        if language in ("zh-hant", "zh-hk", "zh-tw", "zh-mo") and self.name_hant:
+            return self.name_hant
+        return self.name
+
+
+class ActivityKind(ListItem):
+    class Meta(ListItem.Meta):
+        verbose_name = _("kind of activity")
+        verbose_name_plural = _("kinds of activity")
+
+
+class TargetGroup(ListItem):
+    class Meta(ListItem.Meta):
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+
+class Programme(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
+    """A recurring programme that groups many activities (万名青年到惠州), with a goal."""
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("to"), null=True, blank=True)
+    goal = models.PositiveIntegerField(_("goal (people)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("activities:programme", args=[self.pk])
+
+    def search_keys(self) -> dict[str, int]:
+        return {text.compact(self.name): 0}
+
+
+class Series(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
+    """A series of editions: 学长说, 学长行."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.ForeignKey(ActivityKind, verbose_name=_("kind"), null=True, blank=True, on_delete=models.PROTECT)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("activities:series", args=[self.pk])
+
+    def search_keys(self) -> dict[str, int]:
+        return {text.compact(self.name): 0}
+
+
+class Activity(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
+    """One batch (批次): a delegation received, an event, a talk, a field visit, an internship batch …"""
+
+    kind = models.ForeignKey(ActivityKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    start_date = models.DateField(_("start date"), db_index=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    co_organisers = models.ManyToManyField(
+        "core.Unit", verbose_name=_("co-organising units"), blank=True, related_name="co_organised_activities"
+    )
+    partners = models.ManyToManyField(
+        "orgs.Organization", verbose_name=_("partner organisations"), blank=True, related_name="activities"
+    )
+    target_groups = models.ManyToManyField(TargetGroup, verbose_name=_("target groups"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    series = models.ForeignKey(
+        Series, verbose_name=_("series"), null=True, blank=True, on_delete=models.PROTECT, related_name="editions"
+    )
+    edition = models.PositiveIntegerField(_("edition"), null=True, blank=True, help_text=_("第N期"))
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    # public sign-up
+    registration_open = models.BooleanField(_("public registration open"), default=False)
+    registration_token = models.CharField(max_length=32, unique=True, null=True, blank=True, editable=False)
+    registration_fields = models.JSONField(_("fields on the registration form"), default=list, blank=True)
+    registration_closes = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    consent_text = models.TextField(_("consent statement"), blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["unit", "start_date"], name="activity_unit_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="activity_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.series_id and self.edition:
+            return f"{self.title}（{_('edition %(n)d') % {'n': self.edition}}）"
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("activities:activity", args=[self.pk])
+
+    def search_keys(self) -> dict[str, int]:
+        keys = {text.compact(self.title): 0}
+        if self.place:
+            keys[text.compact(self.place)] = 2
+        return keys
+
+
+class ParticipationRole(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    SPEAKER = "speaker", _("Speaker")
+    GUEST = "guest", _("Guest")
+    LEADER = "leader", _("Delegation leader")
+    STAFF = "staff", _("Staff")
+    INTERN = "intern", _("Intern")
+
+
+class ParticipationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ATTENDED = "attended", _("Attended")
+    ABSENT = "absent", _("Absent")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ParticipationSource(models.TextChoices):
+    MANUAL = "manual", _("Added by staff")
+    IMPORT = "import", _("Imported")
+    REGISTRATION = "registration", _("Public registration")
+
+
+class Participation(ChangeLoggedModel):
+    """A person's part in an activity. `unit` and `date` copy the activity's (see the module)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="participations")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(_("role"), max_length=20, choices=ParticipationRole.choices, default="participant")
+    status = models.CharField(_("status"), max_length=20, choices=ParticipationStatus.choices, default="registered")
+    first_visit_declared = models.BooleanField(_("first visit (self-declared)"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(_("source"), max_length=20, choices=ParticipationSource.choices, default="manual")
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+", editable=False)
+    date = models.DateField(editable=False)
+
+    scope_field = "unit"
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["activity", "id"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [models.UniqueConstraint(fields=["activity", "person"], name="participation_once_per_activity")]
+        indexes = [
+            models.Index(fields=["unit", "date", "status"], name="participation_unit_date"),
+            models.Index(fields=["person", "status", "date"], name="participation_person_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.activity}"
+
+    def save(self, *args, **kwargs) -> None:
+        activity = self.activity
+        self.unit_id, self.date = activity.unit_id, activity.start_date
+        super().save(*args, **kwargs)
+
+    def history_root(self):
+        return self.activity
+
+    def history_summary(self) -> dict:
+        return {"person": self.person_id, "role": self.role, "status": self.status}
+
+    RANK = {"attended": 3, "registered": 2, "absent": 1, "cancelled": 0}
+
+    @classmethod
+    def before_merge(cls, survivor, other) -> None:
+        """When two records of one person merge and both were on the same activity, one participation
+        stays: the survivor's, with the better status (attended > registered > absent > cancelled)."""
+        theirs = {p.activity_id: p for p in cls.objects.filter(person=survivor)}
+        for mine in cls.objects.filter(person=other, activity_id__in=list(theirs)):
+            kept = theirs[mine.activity_id]
+            if cls.RANK[mine.status] > cls.RANK[kept.status]:
+                kept.status, kept.checked_in_at = mine.status, mine.checked_in_at or kept.checked_in_at
+            if kept.first_visit_declared is None:
+                kept.first_visit_declared = mine.first_visit_declared
+            kept.save()
+            mine.delete()
+
+
+class Attachment(ChangeLoggedModel):
+    """A photo or document of an activity, kept under the media folder."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="activities/%Y/%m/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.caption or self.file.name.rsplit("/", 1)[-1]
+
+    def history_root(self):
+        return self.activity

@@ -1,0 +1,185 @@
+"""Rules for activities and participations: saving, adding people, attendance, and the figures.
+
+Figures (see `figures()`):
+    batches        activities in the set
+    registered     participations not cancelled
+    person_times   attended participations (人次)
+    people         distinct people who attended (人)
+    first_timers   people who attended, whose first attended participation in the scope falls in
+                   the period — the scope being the units whose activities the reader may see (or
+                   the unit filtered on, with its sub-units); "in the period" means on or after
+                   the period's first day (an activity's own figures use its start date)
+    declared_first attended participations whose list said "first visit"; reported beside
+                   first_timers, never mixed into it
+    by_region      distinct people who attended, by region of origin
+    by_role        attended participations by role
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qiao.core import scoping, services
+from qiao.people.models import Person
+
+from .models import Activity, Participation, ParticipationStatus
+
+ATTENDED = ParticipationStatus.ATTENDED
+
+
+# ---------------------------------------------------------------- activities
+
+
+def save_activity(user, activity: Activity, **m2m) -> Activity:
+    """Create or update an activity; its participations follow its unit and date."""
+
+    def after(saved: Activity) -> None:
+        if saved.registration_open and not saved.registration_token:
+            saved.registration_token = secrets.token_urlsafe(12)
+            saved.save(update_fields=["registration_token"])
+        Participation.objects.filter(activity=saved).exclude(unit=saved.unit_id, date=saved.start_date).update(
+            unit=saved.unit_id, date=saved.start_date
+        )
+
+    return services.save(user, activity, m2m={k: v for k, v in m2m.items() if v is not None}, after=after)
+
+
+def _may_change(user, activity: Activity) -> None:
+    if not Activity.objects.restrict(user, "change").filter(pk=activity.pk).exists():
+        raise PermissionDenied(_("You may not change this activity."))
+
+
+def add_participant(
+    user,
+    activity: Activity,
+    person: Person,
+    *,
+    role: str = "participant",
+    status: str = "registered",
+    first_visit_declared: bool | None = None,
+    source: str = "manual",
+    notes: str = "",
+) -> tuple[Participation, bool]:
+    """Put `person` on the activity's list (once). Returns (participation, created)."""
+    with services.writing():
+        _may_change(user, activity)
+        if not Person.objects.restrict(user).filter(pk=person.pk).exists():
+            raise PermissionDenied(_("You may not see this person."))
+        participation, created = Participation.objects.get_or_create(
+            activity=activity,
+            person=person,
+            defaults={
+                "role": role,
+                "status": status,
+                "first_visit_declared": first_visit_declared,
+                "source": source,
+                "notes": notes,
+                "checked_in_at": timezone.now() if status == ATTENDED else None,
+            },
+        )
+    return participation, created
+
+
+def set_status(user, participation: Participation, status: str) -> Participation:
+    """Mark attendance (check-in), absence or cancellation."""
+    if status not in ParticipationStatus.values:
+        raise ValidationError(_("Unknown status."))
+    with services.writing():
+        _may_change(user, participation.activity)
+        participation = Participation.objects.select_for_update().get(pk=participation.pk)
+        participation.status = status
+        if status == ATTENDED and participation.checked_in_at is None:
+            participation.checked_in_at, participation.checked_in_by = timezone.now(), user
+        participation.save()
+    return participation
+
+
+def remove_participant(user, participation: Participation) -> None:
+    with services.writing():
+        _may_change(user, participation.activity)
+        participation.delete()
+
+
+# ---------------------------------------------------------------- figures
+
+
+def scope_units(user, unit=None) -> frozenset[int] | None:
+    """The units a reader's figures look at: what they may see, narrowed to `unit`'s subtree."""
+    visible = scoping.unit_ids(user, "view")
+    if unit is None:
+        return visible
+    from qiao.core.models import Unit
+
+    subtree = set(Unit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
+    return frozenset(subtree) if visible is None else frozenset(subtree & set(visible))
+
+
+def _in_scope(queryset, units):
+    return queryset if units is None else queryset.filter(unit__in=units)
+
+
+def figures(
+    user,
+    activities,
+    *,
+    since: datetime.date | None = None,
+    unit=None,
+) -> dict:
+    """The figures of a set of activities (a filtered list, a series, a programme, one activity).
+
+    `since` is the first day of the period the first-timers are counted for; None counts everyone
+    who attended as a first-timer unless they attended something in scope before the set's first day."""
+    units = scope_units(user, unit)
+    activity_ids = activities.values("pk")
+    rows = Participation.objects.filter(activity__in=activity_ids)
+    attended = rows.filter(status=ATTENDED)
+    totals = rows.aggregate(
+        registered=Count("pk", filter=~Q(status=ParticipationStatus.CANCELLED)),
+        person_times=Count("pk", filter=Q(status=ATTENDED)),
+        people=Count("person", filter=Q(status=ATTENDED), distinct=True),
+        declared_first=Count("pk", filter=Q(status=ATTENDED, first_visit_declared=True)),
+    )
+    if since is None:
+        since = activities.order_by("start_date").values_list("start_date", flat=True).first()
+    earlier = _in_scope(Participation.objects.filter(person=OuterRef("person"), status=ATTENDED, date__lt=since), units)
+    totals["first_timers"] = (
+        attended.filter(date__gte=since).exclude(Exists(earlier)).values("person").distinct().count() if since else 0
+    )
+    totals["batches"] = activities.count()
+    totals["by_region"] = dict(
+        attended.values_list("person__region").annotate(n=Count("person", distinct=True)).order_by()
+    )
+    totals["by_role"] = dict(attended.values_list("role").annotate(n=Count("pk")).order_by())
+    return totals
+
+
+def first_timer_ids(user, activities, *, since: datetime.date | None = None, unit=None) -> set[int]:
+    """The people counted as first-timers by `figures()` (for lists and tests)."""
+    units = scope_units(user, unit)
+    if since is None:
+        since = activities.order_by("start_date").values_list("start_date", flat=True).first()
+    if since is None:
+        return set()
+    earlier = _in_scope(Participation.objects.filter(person=OuterRef("person"), status=ATTENDED, date__lt=since), units)
+    return set(
+        Participation.objects.filter(activity__in=activities.values("pk"), status=ATTENDED, date__gte=since)
+        .exclude(Exists(earlier))
+        .values_list("person", flat=True)
+    )
+
+
+def history_of(user, person: Person) -> Iterable[Participation]:
+    """A person's participations in every activity the reader may see, newest first."""
+    return (
+        Participation.objects.restrict(user)
+        .filter(person=person, activity__deleted_at__isnull=True)
+        .select_related("activity", "activity__kind", "activity__unit")
+        .order_by("-date", "-id")
+    )
