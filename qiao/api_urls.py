@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from qiao.activities.api.views import ActivityViewSet, ParticipationViewSet, ProgrammeViewSet, SeriesViewSet
 from qiao.core.api.views import UnitViewSet, UserViewSet
 from qiao.imports.api.views import ImportBatchViewSet
 from qiao.orgs.api.views import OrganizationViewSet
@@ -16,6 +17,10 @@ router.register("people", PersonViewSet)
 router.register("organizations", OrganizationViewSet)
 router.register("affiliations", AffiliationViewSet)
 router.register("imports", ImportBatchViewSet)
+router.register("activities", ActivityViewSet)
+router.register("participations", ParticipationViewSet)
+router.register("series", SeriesViewSet)
+router.register("programmes", ProgrammeViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

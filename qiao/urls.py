@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("qiao.core.urls")),
     path("people/", include("qiao.people.urls")),
     path("organizations/", include("qiao.orgs.urls")),
+    path("activities/", include("qiao.activities.urls")),
     path("imports/", include("qiao.imports.urls")),
     path("api/", include("qiao.api_urls")),
 ]

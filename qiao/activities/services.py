@@ -146,12 +146,8 @@ def figures(
         people=Count("person", filter=Q(status=ATTENDED), distinct=True),
         declared_first=Count("pk", filter=Q(status=ATTENDED, first_visit_declared=True)),
     )
-    if since is None:
-        since = activities.order_by("start_date").values_list("start_date", flat=True).first()
-    earlier = _in_scope(Participation.objects.filter(person=OuterRef("person"), status=ATTENDED, date__lt=since), units)
-    totals["first_timers"] = (
-        attended.filter(date__gte=since).exclude(Exists(earlier)).values("person").distinct().count() if since else 0
-    )
+    first = _first_timers(activities, since, units)
+    totals["first_timers"] = first.count() if first is not None else 0
     totals["batches"] = activities.count()
     totals["by_region"] = dict(
         attended.values_list("person__region").annotate(n=Count("person", distinct=True)).order_by()
@@ -160,19 +156,26 @@ def figures(
     return totals
 
 
-def first_timer_ids(user, activities, *, since: datetime.date | None = None, unit=None) -> set[int]:
-    """The people counted as first-timers by `figures()` (for lists and tests)."""
-    units = scope_units(user, unit)
+def _first_timers(activities, since, units):
+    """Distinct people (a values queryset) who attended one of `activities` on or after `since` and
+    attended nothing in scope before it; None when the set is empty."""
     if since is None:
         since = activities.order_by("start_date").values_list("start_date", flat=True).first()
-    if since is None:
-        return set()
+        if since is None:
+            return None
     earlier = _in_scope(Participation.objects.filter(person=OuterRef("person"), status=ATTENDED, date__lt=since), units)
-    return set(
+    return (
         Participation.objects.filter(activity__in=activities.values("pk"), status=ATTENDED, date__gte=since)
         .exclude(Exists(earlier))
-        .values_list("person", flat=True)
+        .values("person")
+        .distinct()
     )
+
+
+def first_timer_ids(user, activities, *, since: datetime.date | None = None, unit=None) -> set[int]:
+    """The people counted as first-timers by `figures()`."""
+    first = _first_timers(activities, since, scope_units(user, unit))
+    return set() if first is None else {row["person"] for row in first}
 
 
 def history_of(user, person: Person) -> Iterable[Participation]:

@@ -41,6 +41,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     """A filtered, sorted, paged, searchable and exportable list; htmx requests get the table only."""
 
     template_name = "generic/object_list.html"
+    partial_template = "generic/_table.html"  # what an htmx request (filtering, paging) replaces
     paginate_by = 50
     export_name = "export"
     title = ""
@@ -55,7 +56,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
-            return ["generic/_table.html"]
+            return [self.partial_template]
         return [self.template_name]
 
     def get(self, request, *args, **kwargs):

@@ -23,3 +23,9 @@ class AutocompleteSelect(forms.Select):
             for index, obj in enumerate(queryset.filter(pk__in=selected)):
                 groups.append((None, [self.create_option(name, obj.pk, str(obj), True, index)], index))
         return groups
+
+
+class AutocompleteSelectMultiple(AutocompleteSelect, forms.SelectMultiple):
+    """The same, choosing several (partner organisations of an activity)."""
+
+    allow_multiple_selected = True

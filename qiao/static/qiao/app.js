@@ -8,6 +8,7 @@
       var kind = select.getAttribute("data-autocomplete");
       new TomSelect(select, {
         valueField: "value", labelField: "text", searchField: [], maxOptions: 20, allowEmptyOption: true,
+        plugins: select.multiple ? ["remove_button"] : [],
         load: function (query, callback) {
           fetch("/autocomplete/" + encodeURIComponent(kind) + "/?q=" + encodeURIComponent(query), { credentials: "same-origin" })
             .then(function (r) { return r.json(); }).then(function (j) { callback(j.results); }).catch(function () { callback(); });
