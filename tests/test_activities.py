@@ -310,6 +310,8 @@ def test_every_activity_page_renders(client, network, make_user, make_activity, 
         "/activities/programmes/",
         f"/activities/programmes/{programme.pk}/",
         "/activities/speakers/",
+        f"/activities/{activity.pk}/check-in/",
+        f"/activities/{activity.pk}/sign-in-sheet/",
     ]
     if role != "viewer":
         pages += ["/activities/add/", f"/activities/{activity.pk}/edit/", "/activities/series/add/"]
@@ -334,3 +336,37 @@ def test_create_an_activity_through_the_form(client, network, make_user, kinds):
     form["end_date"] = "2024-07-03"
     assert client.post("/activities/add/", form).status_code == 302
     assert Activity.objects.get().title == "澳門青年交流團"
+
+
+def test_check_in_by_search_and_by_code_and_the_sign_in_sheet(client, network, make_user, make_activity, make_person):
+    staff = make_user("staff-a", network["a"], "staff")
+    activity = make_activity(network["a"], D(2024, 5, 1), "event", title="学长说")
+    chan = make_person(network["a"], "陳大文", name_latin="CHAN Tai Man")
+    ho = make_person(network["a"], "何嘉欣", name_latin="HO Ka Yan")
+    for person in (chan, ho):
+        services.add_participant(staff, activity, person)
+    client.force_login(staff)
+    page = client.get(f"/activities/{activity.pk}/check-in/", {"q": "陈大文"}, HTTP_HX_REQUEST="true")
+    assert "陳大文" in page.content.decode() and "何嘉欣" not in page.content.decode()
+    chan_row = Participation.objects.get(person=chan)
+    client.post(f"/activities/{activity.pk}/check-in/", {"participation": chan_row.pk})
+    chan_row.refresh_from_db()
+    assert chan_row.status == "attended"
+    ho_row = Participation.objects.get(person=ho)
+    code = services.checkin_code(ho_row)
+    assert services.participation_id(code) == ho_row.pk
+    wrong = code[:-1] + str((int(code[-1]) + 1) % 10)
+    assert services.participation_id(wrong) is None
+    assert client.get(f"/activities/check-in/{wrong}/").status_code == 404
+    # typing the code in the search box finds the person too
+    assert "何嘉欣" in client.get(f"/activities/{activity.pk}/check-in/", {"q": code}).content.decode()
+    assert client.post(f"/activities/check-in/{code}/").status_code == 302
+    ho_row.refresh_from_db()
+    assert ho_row.status == "attended"
+    sheet = client.get(f"/activities/{activity.pk}/sign-in-sheet/").content.decode()
+    assert "<svg" in sheet and code in sheet and "陳大文" in sheet
+    # the person's page lists the activity
+    assert "学长说" in client.get(f"/people/{chan.pk}/").content.decode()
+    # another base cannot check in through a code
+    client.force_login(make_user("staff-b", network["b"], "staff"))
+    assert client.post(f"/activities/check-in/{code}/").status_code == 404

@@ -107,6 +107,32 @@ def remove_participant(user, participation: Participation) -> None:
         participation.delete()
 
 
+# ---------------------------------------------------------------- check-in codes
+
+
+def _luhn(digits: str) -> int:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return (10 - total % 10) % 10
+
+
+def checkin_code(participation: Participation) -> str:
+    """A participant's check-in code: the participation number and a Luhn check digit, so that a
+    mistyped or misread code is refused rather than checking in someone else."""
+    number = str(participation.pk)
+    return f"{number}{_luhn(number)}"
+
+
+def participation_id(code: str) -> int | None:
+    """The participation a check-in code names, or None for a code with a wrong check digit."""
+    code = "".join(ch for ch in str(code) if ch.isdigit())
+    if len(code) < 2 or _luhn(code[:-1]) != int(code[-1]):
+        return None
+    return int(code[:-1])
+
+
 # ---------------------------------------------------------------- figures
 
 

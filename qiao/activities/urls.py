@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import checkin, views
 
 app_name = "activities"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("<int:pk>/restore/", views.ActivityRestoreView.as_view(), name="activity_restore"),
     path("<int:pk>/history/", views.ActivityHistoryView.as_view(), name="activity_history"),
     path("<int:pk>/participants/", views.ParticipantAddView.as_view(), name="participant_add"),
+    path("<int:pk>/check-in/", checkin.CheckInView.as_view(), name="checkin"),
+    path("<int:pk>/sign-in-sheet/", checkin.SignInSheetView.as_view(), name="signin_sheet"),
+    path("check-in/<str:code>/", checkin.CodeCheckInView.as_view(), name="checkin_code"),
     path("participations/<int:pk>/status/", views.ParticipationStatusView.as_view(), name="participation_status"),
     path("series/", views.SeriesListView.as_view(), name="series_list"),
     path("series/add/", views.SeriesEditView.as_view(), name="series_add"),

@@ -62,6 +62,15 @@ class PersonView(generic.ObjectView):
         context["can_share"] = scoping.may(user, "share", person.unit_id)
         context["share_form"] = ShareForm()
         context["affiliation_add"] = scoping.has_any(user, "add")
+        # every activity this person took part in that the reader may see, across units
+        from qiao.activities.services import history_of
+        from qiao.activities.tables import PersonParticipationTable
+
+        history = history_of(user, person)
+        table = PersonParticipationTable(history)
+        table.paginate(page=self.request.GET.get("page", 1), per_page=50)
+        context["participations"] = table
+        context["participation_count"] = table.paginator.count
         return context
 
 
