@@ -9,6 +9,7 @@ from django.db import transaction
 
 from qiao import identity
 
+from . import activities as demo_activities
 from . import names, numbers
 from . import organizations as orgdata
 
@@ -56,7 +57,14 @@ def load(stdout=None) -> dict:
                 Membership.objects.create(user=user, unit=units[unit_key], role=role)
             orgs = _organizations(rng, units)
             people = _people(rng, units, orgs, admin)
-    return {"units": len(units), "users": len(USERS) + 1, "organizations": len(orgs), "people": len(people)}
+            participations = demo_activities.load(rng, units, orgs, people, admin)
+    return {
+        "units": len(units),
+        "users": len(USERS) + 1,
+        "organizations": len(orgs),
+        "people": len(people),
+        "participations": participations,
+    }
 
 
 def _organizations(rng, units) -> list:

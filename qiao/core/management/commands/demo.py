@@ -24,7 +24,8 @@ class Command(BaseCommand):
         counts = load.load()
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo loaded: {units} units, {users} users, {organizations} organisations, {people} people. "
+                "Demo loaded: {units} units, {users} users, {organizations} organisations, {people} people, "
+                "{participations} participations in activities. "
                 "Every demo password is {password}.".format(password=load.PASSWORD, **counts)
             )
         )

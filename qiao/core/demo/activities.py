@@ -1,0 +1,111 @@
+"""Demo activities: two years of delegations, talks (学长说 with editions and speakers), field visits
+and an internship batch, under the programme 万名青年到惠州, with repeat visitors and first-timers."""
+
+from __future__ import annotations
+
+import datetime
+
+ACTIVITY_PLAN = [
+    # kind, title, unit key, partner index (or None), size
+    ("delegation", "香港青年联会交流团", "a", 0, 24),
+    ("delegation", "澳门青年创业考察团", "b", 1, 18),
+    ("exchange-visit", "台湾青年惠州行", "c", None, 15),
+    ("field-visit", "仲恺高新区企业参访", "a", None, 12),
+    ("training-camp", "港澳青年创业训练营", "centre", 2, 20),
+    ("policy-consultation", "港澳青年就业创业政策宣讲", "hk", None, 10),
+]
+
+
+def load(rng, units, orgs, people, admin) -> int:
+    """Add the demo activities; returns how many participations were written."""
+    from qiao.activities import services
+    from qiao.activities.models import Activity, ActivityKind, Programme, Series, TargetGroup
+
+    kinds = {k.code: k for k in ActivityKind.objects.all()}
+    groups = {g.code: g for g in TargetGroup.objects.all()}
+    associations = [o for o in orgs if o.kind == "association"] or orgs
+    programme = Programme.objects.create(
+        unit=units["centre"], name="万名青年到惠州", start_date=datetime.date(2024, 1, 1), goal=10000
+    )
+    talks = Series.objects.create(unit=units["a"], name="学长说", kind=kinds["talk"])
+    by_unit = {}
+    for person in people:
+        by_unit.setdefault(person.unit_id, []).append(person)
+    everyone = list(people)
+    written = 0
+    start = datetime.date(2024, 1, 13)
+    for month in range(22):
+        day = start + datetime.timedelta(days=30 * month)
+        for kind, title, unit_key, partner, size in ACTIVITY_PLAN:
+            if (month + len(title)) % 3:
+                continue
+            unit = units[unit_key]
+            activity = services.save_activity(
+                admin,
+                Activity(
+                    unit=unit,
+                    kind=kinds[kind],
+                    title=f"{title}（{day.year}年{day.month}月）",
+                    start_date=day,
+                    end_date=day + datetime.timedelta(days=2 if kind in ("delegation", "training-camp") else 0),
+                    place="惠州",
+                    programme=programme,
+                ),
+                partners=[associations[partner % len(associations)]] if partner is not None else None,
+                target_groups=[groups["hk-youth"], groups["mo-youth"]] if kind == "delegation" else None,
+            )
+            pool = by_unit.get(unit.pk) or everyone
+            written += _attend(rng, admin, activity, rng.sample(pool, min(size, len(pool))), day)
+        if month % 2 == 0:  # 学长说, an edition every two months, with a speaker
+            edition = month // 2 + 1
+            talk = services.save_activity(
+                admin,
+                Activity(
+                    unit=units["a"],
+                    kind=kinds["talk"],
+                    title="学长说",
+                    start_date=day + datetime.timedelta(days=7),
+                    place="仲恺港澳青年创业基地",
+                    series=talks,
+                    edition=edition,
+                    programme=programme,
+                ),
+            )
+            pool = by_unit.get(units["a"].pk) or everyone
+            chosen = rng.sample(pool, min(12, len(pool)))
+            services.add_participant(admin, talk, chosen[0], role="speaker", status="attended")
+            written += 1 + _attend(rng, admin, talk, chosen[1:], talk.start_date)
+    # an internship batch
+    batch = services.save_activity(
+        admin,
+        Activity(
+            unit=units["centre"],
+            kind=kinds["internship-batch"],
+            title="香港青年到惠州实习 第4批",
+            start_date=datetime.date(2025, 7, 1),
+            end_date=datetime.date(2025, 8, 31),
+            programme=programme,
+        ),
+    )
+    hk = [p for p in everyone if p.region == "HK"]
+    for person in rng.sample(hk, min(22, len(hk))):
+        services.add_participant(admin, batch, person, role="intern", status="attended")
+        written += 1
+    return written
+
+
+def _attend(rng, admin, activity, people, day) -> int:
+    from qiao.activities import services
+
+    past = day <= datetime.date(2025, 10, 1)
+    for person in people:
+        roll = rng.random()
+        status = "registered" if not past else "attended" if roll < 0.85 else "absent" if roll < 0.95 else "cancelled"
+        services.add_participant(
+            admin,
+            activity,
+            person,
+            status=status,
+            first_visit_declared=rng.random() < 0.4 if activity.kind.code == "delegation" else None,
+        )
+    return len(people)
