@@ -370,3 +370,12 @@ def test_check_in_by_search_and_by_code_and_the_sign_in_sheet(client, network, m
     # another base cannot check in through a code
     client.force_login(make_user("staff-b", network["b"], "staff"))
     assert client.post(f"/activities/check-in/{code}/").status_code == 404
+
+
+def test_a_new_edition_starts_from_its_series(client, network, make_user, make_activity, kinds):
+    series = Series.objects.create(unit=network["a"], name="学长说", kind=kinds["talk"])
+    make_activity(network["a"], D(2024, 5, 1), "talk", title="学长说", series=series, edition=19)
+    client.force_login(make_user("staff-a", network["a"], "staff"))
+    form = client.get("/activities/add/", {"series": series.pk}).context["form"]
+    assert form.initial["edition"] == 20 and form.initial["title"] == "学长说"
+    assert client.get("/activities/").status_code == 200

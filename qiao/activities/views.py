@@ -58,6 +58,7 @@ class ActivityListView(generic.ObjectListView):
     queryset = activities
     filterset_class = ActivityFilterSet
     table_class = ActivityTable
+    template_name = "activities/activity_list.html"
     partial_template = "activities/_activity_table.html"
     export_name = "activities"
     add_url_name = "activities:activity_add"
@@ -138,6 +139,21 @@ class ActivityHistoryView(generic.ObjectHistoryView):
 class ActivityEditView(generic.ObjectEditView):
     queryset = Activity.objects.all()
     form_class = ActivityForm
+
+    def get_form(self, data=None, files=None):
+        form = super().get_form(data, files)
+        if self.object.pk is None and data is None:  # "new edition" of a series, "new activity" of a programme
+            for name in ("series", "programme", "kind"):
+                value = self.request.GET.get(name, "")
+                if value.isdigit():
+                    form.initial[name] = int(value)
+            series = form.initial.get("series")
+            if series:
+                found = Series.objects.restrict(self.request.user).filter(pk=series).first()
+                if found:
+                    last = found.editions.order_by("-edition").values_list("edition", flat=True).first()
+                    form.initial.update(edition=(last or 0) + 1, title=found.name, kind=found.kind_id)
+        return form
 
 
 class ActivityDeleteView(generic.ObjectDeleteView):
