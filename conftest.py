@@ -31,7 +31,10 @@ def _english_by_default(settings):
 
 @pytest.fixture
 def network(db):
+    from qiao.activities.defaults import ensure
     from qiao.core.models import Unit, UnitKind
+
+    ensure()  # the migrations' default lists, gone after a transactional test flushed the database
 
     centre = Unit.objects.create(name="中心", kind=UnitKind.CENTRE, code="centre")
     base_a = Unit.objects.create(name="基地甲", kind=UnitKind.BASE, parent=centre, code="base-a")

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from qiao.activities.api.views import ActivityViewSet, ParticipationViewSet, ProgrammeViewSet, SeriesViewSet
 from qiao.core.api.views import UnitViewSet, UserViewSet
 from qiao.imports.api.views import ImportBatchViewSet
+from qiao.internships.api.views import ApplicationViewSet, PlacementViewSet, PositionViewSet
 from qiao.orgs.api.views import OrganizationViewSet
 from qiao.people.api.views import AffiliationViewSet, PersonViewSet
 
@@ -17,6 +18,9 @@ router.register("people", PersonViewSet)
 router.register("organizations", OrganizationViewSet)
 router.register("affiliations", AffiliationViewSet)
 router.register("imports", ImportBatchViewSet)
+router.register("internship-positions", PositionViewSet)
+router.register("internship-applications", ApplicationViewSet)
+router.register("internship-placements", PlacementViewSet)
 router.register("activities", ActivityViewSet)
 router.register("participations", ParticipationViewSet)
 router.register("series", SeriesViewSet)

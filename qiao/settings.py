@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "qiao.orgs",
     "qiao.imports",
     "qiao.activities",
+    "qiao.internships",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ImportKindEnum": "qiao.imports.models.ImportKind",
         "BatchStatusEnum": "qiao.imports.models.BatchStatus",
+        "ParticipationRoleEnum": "qiao.activities.models.ParticipationRole",
+        "ParticipationStatusEnum": "qiao.activities.models.ParticipationStatus",
     },
 }
 
@@ -208,6 +211,16 @@ CACHES = {
 QIAO_IMPORT_MAX_BYTES = int(os.environ.get("QIAO_IMPORT_MAX_MB", "20")) * 1024 * 1024
 QIAO_IMPORT_MAX_ROWS = int(os.environ.get("QIAO_IMPORT_MAX_ROWS", "200000"))
 QIAO_IMPORT_INLINE_ROWS = int(os.environ.get("QIAO_IMPORT_INLINE_ROWS", "1000"))
+
+# Public registration for activities: forms sent back sooner than MIN or later than MAX seconds after
+# they were shown are refused (robots; stale pages); at most MAX_SUBMISSIONS forms per WINDOW seconds
+# from one address per activity. Behind a proxy that sets X-Forwarded-For itself (the nginx
+# configuration of the admin guide), QIAO_TRUST_X_FORWARDED_FOR=1 reads the client's address there.
+QIAO_REGISTRATION_MIN_SECONDS = float(os.environ.get("QIAO_REGISTRATION_MIN_SECONDS", "3"))
+QIAO_REGISTRATION_MAX_SECONDS = float(os.environ.get("QIAO_REGISTRATION_MAX_SECONDS", str(2 * 3600)))
+QIAO_REGISTRATION_MAX_SUBMISSIONS = int(os.environ.get("QIAO_REGISTRATION_MAX_SUBMISSIONS", "10"))
+QIAO_REGISTRATION_WINDOW_SECONDS = int(os.environ.get("QIAO_REGISTRATION_WINDOW_SECONDS", "600"))
+QIAO_TRUST_X_FORWARDED_FOR = env_bool("QIAO_TRUST_X_FORWARDED_FOR")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

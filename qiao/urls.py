@@ -19,6 +19,8 @@ urlpatterns = [
     path("people/", include("qiao.people.urls")),
     path("organizations/", include("qiao.orgs.urls")),
     path("activities/", include("qiao.activities.urls")),
+    path("internships/", include("qiao.internships.urls")),
+    path("register/", include("qiao.activities.public_urls")),
     path("imports/", include("qiao.imports.urls")),
     path("api/", include("qiao.api_urls")),
 ]

@@ -7,6 +7,7 @@ import os
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 
 # The suite replays the same examples every run (no flaky CI); QIAO_FUZZ=N explores N fresh random
@@ -77,6 +78,11 @@ def test_no_input_makes_the_api_fail(world, keep_test_connection):
             response = case.call(app=application, headers=headers)
             case.validate_response(response, checks=[not_a_server_error])
 
-        answers_without_error()
+        try:
+            answers_without_error()
+        except Unsatisfiable:
+            # every parameter accepts any value (free-text filters only): there is no invalid input to send
+            if mode != schemathesis.GenerationMode.NEGATIVE:
+                raise
         tested += 1
     assert tested >= 2 * 20

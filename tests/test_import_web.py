@@ -347,3 +347,55 @@ def test_organisations_through_the_pages(client, staff, network, make_org):
     batch.refresh_from_db()
     assert batch.written["created"] == 1 and batch.written["updated"] == 1  # the known one gains its region
     assert "/organizations/" in client.get(f"/imports/{batch.pk}/").content.decode()
+
+
+def test_a_delegation_list_into_an_activity(client, staff, network, make_person):
+    from qiao.activities import services as activities
+    from qiao.activities.models import Activity, ActivityKind, Participation
+
+    known = make_person(network["a"], "陳大文", documents=[{"kind": "hkid", "number": "A1234563"}])
+    activity = activities.save_activity(
+        staff,
+        Activity(
+            unit=network["a"],
+            kind=ActivityKind.objects.get(code="delegation"),
+            title="香港青年交流團",
+            start_date=datetime.date(2024, 5, 1),
+        ),
+    )
+    activities.add_participant(staff, activity, known, status="registered")
+    header = [*HEADER, "是否首次來惠"]
+    rows = [[*GOOD[0], "否"], [*GOOD[1], "是"], [*BAD, "是"]]
+    response = client.post(
+        "/imports/new/",
+        {
+            "kind": "participations",
+            "activity": activity.pk,
+            "role": "participant",
+            "status": "attended",
+            "file": SimpleUploadedFile("團員名單.xlsx", xlsx(rows, header=header)),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    batch = ImportBatch.objects.get()
+    assert batch.kind == "participations" and batch.activity == activity and batch.unit == network["a"]
+    assert batch.mapping[-1] == "first_visit"
+    client.post(f"/imports/{batch.pk}/check/", mapping_form(batch))
+    batch.refresh_from_db()
+    assert batch.counts == {"new": 1, "same": 1, "review": 0, "error": 1}
+    client.post(f"/imports/{batch.pk}/commit/", {})
+    assert Participation.objects.count() == 1  # the bad row blocks: nothing half-added
+    client.post(f"/imports/{batch.pk}/commit/", {"skip_invalid": "on"})
+    batch.refresh_from_db()
+    assert batch.status == "committed" and batch.written["added"] == 1 and batch.written["already"] == 1
+    lin = Participation.objects.get(person__name="林美玲")
+    assert lin.status == "attended" and lin.first_visit_declared is True and lin.source == "import"
+    assert Participation.objects.get(person=known).status == "registered"  # already on the list: unchanged
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert activity.get_absolute_url() in page
+    # another base's activity cannot be the target
+    other = activities.save_activity(
+        staff.__class__.objects.create_superuser("root2", password="x-very-long-1"),
+        Activity(unit=network["b"], kind=activity.kind, title="乙", start_date=datetime.date(2024, 5, 1)),
+    )
+    assert client.get("/imports/new/", {"activity": other.pk}).status_code == 404

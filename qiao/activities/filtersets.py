@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qiao.core.filtersets import BaseFilterSet, ScopedChoiceFilter, UnitScopeFilter
+from qiao.core.filtersets import BaseFilterSet, ModelMultipleChoiceFilter, ScopedChoiceFilter, UnitScopeFilter
 from qiao.orgs.models import Organization
 
 from .models import (
@@ -18,7 +18,7 @@ from .models import (
 
 
 class ActivityFilterSet(BaseFilterSet):
-    kind = django_filters.ModelMultipleChoiceFilter(queryset=ActivityKind.objects.all(), label=_("kind"))
+    kind = ModelMultipleChoiceFilter(queryset=ActivityKind.objects.all(), label=_("kind"))
     date_from = django_filters.DateFilter(
         field_name="start_date", lookup_expr="gte", label=_("from"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -28,7 +28,7 @@ class ActivityFilterSet(BaseFilterSet):
     unit = UnitScopeFilter()
     partner = ScopedChoiceFilter(label=_("partner organisation"), model=Organization, kind="organizations",
                                  field_name="partners")  # fmt: skip
-    target_group = django_filters.ModelMultipleChoiceFilter(
+    target_group = ModelMultipleChoiceFilter(
         queryset=TargetGroup.objects.all(), field_name="target_groups", label=_("target group"), distinct=True
     )
     series = django_filters.ModelChoiceFilter(

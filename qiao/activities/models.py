@@ -77,6 +77,8 @@ class Programme(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel)
 
         return reverse("activities:programme", args=[self.pk])
 
+    search_fields = ("name",)
+
     def search_keys(self) -> dict[str, int]:
         return {text.compact(self.name): 0}
 
@@ -100,6 +102,8 @@ class Series(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
         from django.urls import reverse
 
         return reverse("activities:series", args=[self.pk])
+
+    search_fields = ("name",)
 
     def search_keys(self) -> dict[str, int]:
         return {text.compact(self.name): 0}
@@ -162,6 +166,8 @@ class Activity(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
         from django.urls import reverse
 
         return reverse("activities:activity", args=[self.pk])
+
+    search_fields = ("title", "place")
 
     def search_keys(self) -> dict[str, int]:
         keys = {text.compact(self.title): 0}

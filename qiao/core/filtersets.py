@@ -95,3 +95,26 @@ class MembershipFilterSet(django_filters.FilterSet):
     class Meta:
         model = Membership
         fields = ["unit", "role", "user"]
+
+
+class _BoundedModelMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Refuses ids no database column can hold before asking the database (SQLite raises
+    OverflowError on them), with the field's usual "not a valid value" message."""
+
+    def _check_values(self, value):
+        from django.core.exceptions import ValidationError
+
+        for item in value:
+            try:
+                number = int(str(item))
+            except ValueError:
+                continue  # the parent reports a non-number as it always does
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
+
+
+class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = _BoundedModelMultipleChoiceField

@@ -51,6 +51,9 @@ LABELS = {
 }
 
 
+LABELS["participations"] = LABELS["people"]  # a participants list has the columns of a people list
+
+
 def label(kind: str, code: str) -> str:
     return str(LABELS.get(kind, {}).get(code, code))
 

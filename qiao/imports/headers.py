@@ -91,7 +91,7 @@ _EXACT, _CONTAINED = 2, 1
 
 
 def _kind(kind: str) -> str:
-    if kind in ("people", "person"):
+    if kind in ("people", "person", "participations"):  # a delegation list is a list of people
         return "people"
     if kind in ("organizations", "organisations", "organization", "organisation", "orgs"):
         return "organizations"

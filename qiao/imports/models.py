@@ -13,6 +13,7 @@ from qiao.core.models import OwnedModel
 class ImportKind(models.TextChoices):
     PEOPLE = "people", _("People")
     ORGANIZATIONS = "organizations", _("Organisations")
+    PARTICIPATIONS = "participations", _("Participants of an activity")
 
 
 class BatchStatus(models.TextChoices):
@@ -57,6 +58,16 @@ class ImportBatch(OwnedModel):
     mapping = models.JSONField(_("column mapping"), default=list)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     skip_invalid = models.BooleanField(_("skip rows with problems"), default=False)
+    activity = models.ForeignKey(
+        "activities.Activity",
+        verbose_name=_("activity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+        help_text=_("For a list of participants: the activity they take part in."),
+    )
+    options = models.JSONField(_("options"), default=dict, blank=True)  # participations: role and status
     counts = models.JSONField(_("dry run"), default=dict)  # {"new": n, "same": n, "review": n, "error": n}
     written = models.JSONField(_("written"), default=dict)  # {"created": n, "updated": n, ...}
     problem_count = models.PositiveIntegerField(_("problems"), default=0)

@@ -38,14 +38,31 @@ log = logging.getLogger(__name__)
 SAMPLE_ROWS = 5
 
 
-def plan(user, sheet: Sheet, mapping: list[str | None], kind: str = "people", progress: Progress = None) -> Plan:
-    """The dry run: every row parsed, checked and linked to the records `user` may see; nothing written."""
-    return importer(kind).plan(user, sheet, mapping, progress)
+def plan(
+    user, sheet: Sheet, mapping: list[str | None], kind: str = "people", progress: Progress = None, **options
+) -> Plan:
+    """The dry run: every row parsed, checked and linked to the records `user` may see; nothing written.
+    `options` are the kind's own (a participants list names its activity)."""
+    return importer(kind).plan(user, sheet, mapping, progress, **options)
 
 
-def commit(user, unit, plan: Plan, *, skip_invalid: bool = False, source: str = "", progress: Progress = None):
+def commit(
+    user, unit, plan: Plan, *, skip_invalid: bool = False, source: str = "", progress: Progress = None, **options
+):
     """Write every accepted row of `plan` in one transaction, owned by `unit`; returns the counts."""
-    return importer(plan.kind).commit(user, unit, plan, skip_invalid=skip_invalid, source=source, progress=progress)
+    return importer(plan.kind).commit(
+        user, unit, plan, skip_invalid=skip_invalid, source=source, progress=progress, **options
+    )
+
+
+def _options(batch: ImportBatch, *, writing: bool) -> dict:
+    """What a kind needs besides the sheet: a participants list's activity, role and status."""
+    if batch.kind != ImportKind.PARTICIPATIONS:
+        return {}
+    options = {"activity": batch.activity}
+    if writing:
+        options.update(role=batch.options.get("role", "participant"), status=batch.options.get("status", "attended"))
+    return options
 
 
 # ---------------------------------------------------------------- messages
@@ -148,13 +165,22 @@ def _best_saved(user, kind: str, header_texts: list[str]) -> SavedMapping | None
     return None
 
 
-def upload(user, unit, kind: str, filename: str, data: bytes) -> ImportBatch:
+def upload(
+    user, unit, kind: str, filename: str, data: bytes, *, activity=None, options: dict | None = None
+) -> ImportBatch:
     """Read an uploaded file and keep it as a batch whose columns the user confirms next.
 
     Raises ValidationError (a message for the user) when the file cannot be read, and
-    PermissionDenied when the user may not add records to `unit`. Nothing is kept then."""
+    PermissionDenied when the user may not add records to `unit`. Nothing is kept then.
+    A list of participants belongs to `activity`; its new people belong to the activity's unit."""
     if kind not in KINDS:
         raise ValidationError(_("Unknown kind of import."), code="kind")
+    if kind == ImportKind.PARTICIPATIONS:
+        from qiao.activities.models import Activity
+
+        if activity is None or not Activity.objects.restrict(user, "change").filter(pk=activity.pk).exists():
+            raise ValidationError(_("Choose an activity you may change for this list."), code="activity")
+        unit = activity.unit
     if not scoping.may(user, "add", unit.pk):
         raise PermissionDenied(_("You may not keep records for this unit."))
     sheet = _read(data, filename)
@@ -178,6 +204,8 @@ def upload(user, unit, kind: str, filename: str, data: bytes) -> ImportBatch:
         sample=[[_plain(cell) for cell in row.cells] for row in sheet.rows[:SAMPLE_ROWS]],
         mapping=mapping,
         row_count=len(sheet.rows),
+        activity=activity if kind == ImportKind.PARTICIPATIONS else None,
+        options=options or {},
     )
 
 
@@ -322,7 +350,14 @@ def run_check(batch_id: int) -> None:
         return
     try:
         with acting(user=batch.created_by, source="import"):
-            report = plan(batch.created_by, _sheet_of(batch), batch.mapping, batch.kind, _reporter(batch.pk))
+            report = plan(
+                batch.created_by,
+                _sheet_of(batch),
+                batch.mapping,
+                batch.kind,
+                _reporter(batch.pk),
+                **_options(batch, writing=False),
+            )
             with transaction.atomic():
                 _store_rows(batch, report)
                 counts = report.counts()
@@ -352,7 +387,14 @@ def run_commit(batch_id: int) -> None:
         with acting(user=user, source="import"):
             sheet = _sheet_of(batch)
             # the registry may have changed since the dry run: link again, then write what is true now
-            report = plan(user, sheet, batch.mapping, batch.kind, lambda done, total: report_progress(done // 2, total))
+            report = plan(
+                user,
+                sheet,
+                batch.mapping,
+                batch.kind,
+                lambda done, total: report_progress(done // 2, total),
+                **_options(batch, writing=False),
+            )
             written = commit(
                 user,
                 batch.unit,
@@ -360,6 +402,7 @@ def run_commit(batch_id: int) -> None:
                 skip_invalid=batch.skip_invalid,
                 source=batch.filename,
                 progress=lambda done, total: report_progress(total // 2 + done // 2, total),
+                **_options(batch, writing=True),
             )
     except (ValidationError, ValueError, PermissionDenied) as error:
         message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,8 +27,16 @@ from .tables import ImportBatchTable
 
 batches = ImportBatch.objects.select_related("unit", "created_by").defer("content")
 ROWS_PER_PAGE = 100
-TARGET_URL = {ImportKind.PEOPLE: "people:person", ImportKind.ORGANIZATIONS: "orgs:organization"}
-LIST_URL = {ImportKind.PEOPLE: "people:person_list", ImportKind.ORGANIZATIONS: "orgs:organization_list"}
+TARGET_URL = {
+    ImportKind.PEOPLE: "people:person",
+    ImportKind.PARTICIPATIONS: "people:person",
+    ImportKind.ORGANIZATIONS: "orgs:organization",
+}
+LIST_URL = {
+    ImportKind.PEOPLE: "people:person_list",
+    ImportKind.PARTICIPATIONS: "people:person_list",
+    ImportKind.ORGANIZATIONS: "orgs:organization_list",
+}
 OUTCOME_LABELS = {
     "new": gettext_lazy("new"),
     "same": gettext_lazy("already known"),
@@ -56,14 +64,27 @@ class UploadView(LoginRequiredMixin, View):
 
     def render(self, form, status=200):
         limit = settings.QIAO_IMPORT_MAX_BYTES / 2**20
-        return render(self.request, self.template_name, {"form": form, "limit_mb": limit}, status=status)
+        context = {"form": form, "limit_mb": limit, "activity": form.activity}
+        return render(self.request, self.template_name, context, status=status)
+
+    def activity(self, request):
+        """The activity a list of participants is for (?activity= or the posted field), if any."""
+        from qiao.activities.models import Activity
+
+        value = request.POST.get("activity") or request.GET.get("activity", "")
+        if not value:
+            return None
+        if not value.isdigit():
+            raise Http404
+        return get_object_or_404(Activity.objects.restrict(request.user, "change"), pk=value)
 
     def get(self, request):
         initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") in ImportKind.values else {}
-        return self.render(UploadForm(initial=initial, user=request.user))
+        return self.render(UploadForm(initial=initial, user=request.user, activity=self.activity(request)))
 
     def post(self, request):
-        form = UploadForm(request.POST, request.FILES, user=request.user)
+        activity = self.activity(request)
+        form = UploadForm(request.POST, request.FILES, user=request.user, activity=activity)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -72,8 +93,15 @@ class UploadView(LoginRequiredMixin, View):
                         _("The file is larger than the limit of %(limit)g MB.")
                         % {"limit": settings.QIAO_IMPORT_MAX_BYTES / 2**20}
                     )
+                options = {k: form.cleaned_data[k] for k in ("role", "status") if k in form.cleaned_data}
                 batch = services.upload(
-                    request.user, form.cleaned_data["unit"], form.cleaned_data["kind"], upload.name, upload.read()
+                    request.user,
+                    activity.unit if activity else form.cleaned_data["unit"],
+                    form.cleaned_data["kind"],
+                    upload.name,
+                    upload.read(),
+                    activity=activity,
+                    options=options,
                 )
             except ValidationError as error:
                 form.add_error("file", error)
@@ -120,7 +148,7 @@ class BatchView(BatchMixin, View):
             "batch": batch,
             "can_act": self.actionable(batch),
             "error": error,
-            "list_url": reverse(LIST_URL[batch.kind]),
+            "list_url": batch.activity.get_absolute_url() if batch.activity_id else reverse(LIST_URL[batch.kind]),
         }
         if batch.is_busy:
             done, total = services.progress(batch)

@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from qiao.activities.models import Activity, ParticipationRole, ParticipationStatus
 from qiao.core.models import Unit
 
 from .. import services
@@ -63,13 +64,24 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("xlsx, xls, ods or csv (UTF-8, GB18030 or Big5)."))
     kind = serializers.ChoiceField(choices=ImportKind.choices, default=ImportKind.PEOPLE)
     unit = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(), help_text=_("The unit that keeps the records the file adds.")
+        queryset=Unit.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("The unit that keeps the records the file adds (for participations: the activity's)."),
     )
     mapping = serializers.JSONField(
         required=False,
         help_text=_("One field code (or null to ignore) per column; guessed from the headers when left out."),
     )
     check = serializers.BooleanField(default=True, help_text=_("Run the dry run at once (default)."))
+    activity = serializers.PrimaryKeyRelatedField(
+        queryset=Activity.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("For kind participations: the activity the list belongs to."),
+    )
+    role = serializers.ChoiceField(choices=ParticipationRole.choices, default="participant")
+    status = serializers.ChoiceField(choices=ParticipationStatus.choices, default="attended")
 
 
 class CheckSerializer(serializers.Serializer):

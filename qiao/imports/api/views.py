@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as drf
@@ -7,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from qiao.activities.models import Activity
 from qiao.core import scoping
 
 from .. import services
@@ -59,11 +61,24 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         form = UploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
-        unit = form.validated_data["unit"]
+        activity = form.validated_data.get("activity")
+        if activity is not None and not Activity.objects.restrict(request.user).filter(pk=activity.pk).exists():
+            raise drf.ValidationError({"activity": [_("Choose an activity you may change for this list.")]})
+        unit = activity.unit if activity is not None else form.validated_data.get("unit")
+        if unit is None:
+            raise drf.ValidationError({"unit": [_("Choose the unit the new records belong to.")]})
         try:
             if upload.size > settings.QIAO_IMPORT_MAX_BYTES:
                 raise ValidationError(services.file_problem_text(FileProblem("too_large", "")))
-            batch = services.upload(request.user, unit, form.validated_data["kind"], upload.name, upload.read())
+            batch = services.upload(
+                request.user,
+                unit,
+                form.validated_data["kind"],
+                upload.name,
+                upload.read(),
+                activity=activity,
+                options={"role": form.validated_data["role"], "status": form.validated_data["status"]},
+            )
         except ValidationError as error:
             raise _invalid(error, "file") from error
         if form.validated_data["check"]:

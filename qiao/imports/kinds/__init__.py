@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 from types import ModuleType
 
-KINDS = ("people", "organizations")
+KINDS = ("people", "organizations", "participations")
 
 
 def importer(kind: str) -> ModuleType:

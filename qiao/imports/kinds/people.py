@@ -189,6 +189,7 @@ def commit(
                 tags=data["tags"] or None,
             )
             written["created"] += 1
+            row.record = person  # callers (a participants list) need to know who each row became
             if row.outcome == "review":
                 best = row.matches[0]
                 DuplicateCandidate.objects.get_or_create(
