@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0003_merge_and_review'),
         ('orgs', '0003_deleted_by_label'),
-        ('people', '0006_person_birth_date_index'),
+        ('people', '0005_merge_and_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
