@@ -33,8 +33,11 @@ class ScopedModelForm(BootstrapMixin, forms.ModelForm):
             if self.instance.pk and self.instance.unit_id:
                 choices = choices | Unit.objects.filter(pk=self.instance.unit_id)
             self.fields["unit"].queryset = choices.distinct()
-            if not self.instance.pk and choices.count() == 1:
-                self.fields["unit"].initial = choices.first()
+            if not self.instance.pk and not self.initial.get("unit"):
+                # a new record belongs to the user's own unit unless they choose (the form's initial
+                # data, built from the empty record, would hide a field's own initial value)
+                first = choices.first()
+                self.initial["unit"] = first.pk if first else None
 
     def limit(self, name: str, queryset) -> None:
         """Let a foreign key point only at records the user may see."""

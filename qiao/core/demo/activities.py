@@ -19,8 +19,10 @@ ACTIVITY_PLAN = [
 def load(rng, units, orgs, people, admin) -> int:
     """Add the demo activities; returns how many participations were written."""
     from qiao.activities import services
+    from qiao.activities.defaults import ensure
     from qiao.activities.models import Activity, ActivityKind, Programme, Series, TargetGroup
 
+    ensure()
     kinds = {k.code: k for k in ActivityKind.objects.all()}
     groups = {g.code: g for g in TargetGroup.objects.all()}
     associations = [o for o in orgs if o.kind == "association"] or orgs
