@@ -382,3 +382,24 @@ def test_a_new_edition_starts_from_its_series(client, network, make_user, make_a
     form = client.get("/activities/add/", {"series": series.pk}).context["form"]
     assert form.initial["edition"] == 20 and form.initial["title"] == "学长说"
     assert client.get("/activities/").status_code == 200
+
+
+def test_opening_registration_from_the_form_gives_a_public_link(client, network, make_user, kinds):
+    client.force_login(make_user("staff-a", network["a"], "staff"))
+    form = {
+        "kind": kinds["event"].pk,
+        "title": "港澳青年创业分享会",
+        "start_date": "2099-07-01",
+        "unit": network["a"].pk,
+        "registration_open": "on",
+        "registration_fields": ["name", "phone", "first_visit"],
+        "capacity": 50,
+    }
+    assert client.post("/activities/add/", form).status_code == 302
+    activity = Activity.objects.get()
+    assert activity.registration_token and activity.registration_fields == ["name", "phone", "first_visit"]
+    page = client.get(f"/activities/{activity.pk}/").content.decode()
+    assert f"/register/{activity.registration_token}/" in page
+    client.logout()
+    public = client.get(f"/register/{activity.registration_token}/")
+    assert public.status_code == 200 and "港澳青年创业分享会" in public.content.decode()

@@ -8,10 +8,19 @@ from qiao.orgs.models import Organization
 from qiao.people.models import Person
 
 from .models import Activity, ParticipationRole, ParticipationStatus, Programme, Series
+from .registration_forms import REGISTRATION_FIELDS
 from .services import save_activity
 
 
 class ActivityForm(ScopedModelForm):
+    registration_fields = forms.MultipleChoiceField(
+        label=_("Fields on the registration form"),
+        choices=REGISTRATION_FIELDS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The name is always asked; the consent statement is always shown."),
+    )
+
     class Meta:
         model = Activity
         fields = [
@@ -29,6 +38,7 @@ class ActivityForm(ScopedModelForm):
             "programme",
             "description",
             "registration_open",
+            "registration_fields",
             "registration_closes",
             "capacity",
             "consent_text",
@@ -49,6 +59,8 @@ class ActivityForm(ScopedModelForm):
         self.limit("partners", Organization.objects.all())
         self.limit("series", Series.objects.all())
         self.limit("programme", Programme.objects.all())
+        if not self.instance.pk:
+            self.initial.setdefault("registration_fields", ["name", "gender", "region", "phone", "email"])
 
     def clean(self):
         cleaned = super().clean()

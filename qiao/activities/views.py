@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -21,6 +20,7 @@ from . import services
 from .filtersets import ActivityFilterSet, ProgrammeFilterSet, SeriesFilterSet
 from .forms import ActivityForm, AddParticipantForm, ProgrammeForm, SeriesForm
 from .models import Activity, Participation, ParticipationRole, ParticipationStatus, Programme, Series
+from .registration_forms import public_url
 from .tables import ActivityTable, ParticipationTable, ProgrammeTable, SeriesTable
 
 
@@ -112,23 +112,9 @@ class ActivityView(generic.ObjectView):
             add_form=AddParticipantForm(user=user) if context["can_change"] else None,
             statuses=ParticipationStatus.choices,
             status=status,
-            registration_url=self.request.build_absolute_uri(
-                reverse("activity_register", args=[activity.registration_token])
-            )
-            if activity.registration_open and activity.registration_token and _has_registration()
-            else "",
+            registration_url=public_url(activity, self.request) if activity.registration_open else "",
         )
         return context
-
-
-def _has_registration() -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse("activity_register", args=["x"])
-    except NoReverseMatch:
-        return False
-    return True
 
 
 class ActivityHistoryView(generic.ObjectHistoryView):
