@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao import text
 from qiao.core.models import ChangeLoggedModel, OwnedModel, SoftDeleteModel
@@ -113,7 +114,7 @@ class Activity(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
     """One batch (批次): a delegation received, an event, a talk, a field visit, an internship batch …"""
 
     kind = models.ForeignKey(ActivityKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("activity", "title"), max_length=200)
     start_date = models.DateField(_("start date"), db_index=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -203,7 +204,7 @@ class Participation(ChangeLoggedModel):
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="participations")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="participations")
-    role = models.CharField(_("role"), max_length=20, choices=ParticipationRole.choices, default="participant")
+    role = models.CharField(_("Role"), max_length=20, choices=ParticipationRole.choices, default="participant")
     status = models.CharField(_("status"), max_length=20, choices=ParticipationStatus.choices, default="registered")
     first_visit_declared = models.BooleanField(_("first visit (self-declared)"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)

@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.core.tables import BaseTable
 
@@ -8,7 +9,7 @@ from .models import Activity, Participation, Programme, Series
 
 class ActivityTable(BaseTable):
     select = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"name": "pk", "form": "bulk-form"}})
-    title = tables.Column(linkify=True, verbose_name=_("title"))
+    title = tables.Column(linkify=True, verbose_name=pgettext_lazy("activity", "title"))
     start_date = tables.DateColumn(format="Y-m-d", verbose_name=_("date"))
     unit = tables.Column(verbose_name=_("owning unit"), order_by=("unit__path",))
     attended = tables.Column(verbose_name=_("person-times"), attrs={"td": {"class": "text-end"}})
