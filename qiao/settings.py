@@ -211,6 +211,8 @@ CACHES = {
 QIAO_IMPORT_MAX_BYTES = int(os.environ.get("QIAO_IMPORT_MAX_MB", "20")) * 1024 * 1024
 QIAO_IMPORT_MAX_ROWS = int(os.environ.get("QIAO_IMPORT_MAX_ROWS", "200000"))
 QIAO_IMPORT_INLINE_ROWS = int(os.environ.get("QIAO_IMPORT_INLINE_ROWS", "1000"))
+# Photos and documents attached to activities, kept under MEDIA_ROOT and served only through Qiao.
+QIAO_ATTACHMENT_MAX_MB = int(os.environ.get("QIAO_ATTACHMENT_MAX_MB", "20"))
 
 # Public registration for activities: forms sent back sooner than MIN or later than MAX seconds after
 # they were shown are refused (robots; stale pages); at most MAX_SUBMISSIONS forms per WINDOW seconds

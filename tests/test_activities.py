@@ -403,3 +403,24 @@ def test_opening_registration_from_the_form_gives_a_public_link(client, network,
     client.logout()
     public = client.get(f"/register/{activity.registration_token}/")
     assert public.status_code == 200 and "港澳青年创业分享会" in public.content.decode()
+
+
+def test_attachments_are_served_only_to_readers(client, network, make_user, make_activity, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    activity = make_activity(network["a"], D(2024, 5, 1))
+    client.force_login(make_user("staff-a", network["a"], "staff"))
+    photo = SimpleUploadedFile("合照.jpg", b"\xff\xd8\xff\xe0 not really a jpeg", content_type="image/jpeg")
+    client.post(f"/activities/{activity.pk}/attachments/", {"file": photo, "caption": "合照"})
+    attachment = activity.attachments.get()
+    assert client.get(f"/activities/attachments/{attachment.pk}/").status_code == 200
+    script = SimpleUploadedFile("evil.html", b"<script>", content_type="text/html")
+    client.post(f"/activities/{activity.pk}/attachments/", {"file": script})
+    assert activity.attachments.count() == 1
+    client.force_login(make_user("staff-b", network["b"], "staff"))
+    assert client.get(f"/activities/attachments/{attachment.pk}/").status_code == 404
+    assert client.post(f"/activities/attachments/{attachment.pk}/").status_code == 404
+    client.force_login(make_user("manager-a", network["a"], "manager"))
+    client.post(f"/activities/attachments/{attachment.pk}/")
+    assert activity.attachments.count() == 0

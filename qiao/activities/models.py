@@ -12,9 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from qiao import text
 from qiao.core.models import ChangeLoggedModel, OwnedModel, SoftDeleteModel
@@ -267,6 +266,9 @@ class Attachment(ChangeLoggedModel):
     file = models.FileField(_("file"), upload_to="activities/%Y/%m/")
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    scope_field = "activity__unit"
+    objects = RestrictedManager()
 
     class Meta:
         ordering = ["uploaded_at"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checkin, views
+from . import attachments, checkin, views
 
 app_name = "activities"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/restore/", views.ActivityRestoreView.as_view(), name="activity_restore"),
     path("<int:pk>/history/", views.ActivityHistoryView.as_view(), name="activity_history"),
     path("<int:pk>/participants/", views.ParticipantAddView.as_view(), name="participant_add"),
+    path("<int:pk>/attachments/", attachments.AttachmentAddView.as_view(), name="attachment_add"),
+    path("attachments/<int:pk>/", attachments.AttachmentView.as_view(), name="attachment"),
     path("<int:pk>/check-in/", checkin.CheckInView.as_view(), name="checkin"),
     path("<int:pk>/sign-in-sheet/", checkin.SignInSheetView.as_view(), name="signin_sheet"),
     path("check-in/<str:code>/", checkin.CodeCheckInView.as_view(), name="checkin_code"),

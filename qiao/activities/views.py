@@ -17,6 +17,7 @@ from qiao.core import views as generic
 from qiao.core.choices import Region
 
 from . import services
+from .attachments import AttachmentForm
 from .filtersets import ActivityFilterSet, ProgrammeFilterSet, SeriesFilterSet
 from .forms import ActivityForm, AddParticipantForm, ProgrammeForm, SeriesForm
 from .models import Activity, Participation, ParticipationRole, ParticipationStatus, Programme, Series
@@ -107,6 +108,8 @@ class ActivityView(generic.ObjectView):
         table = ParticipationTable(participations)
         table.paginate(page=self.request.GET.get("page", 1), per_page=100)
         context.update(
+            attachments=activity.attachments.all(),
+            attachment_form=AttachmentForm() if context["can_change"] else None,
             participants=table,
             figures=labelled(services.figures(user, Activity.objects.filter(pk=activity.pk))),
             add_form=AddParticipantForm(user=user) if context["can_change"] else None,
