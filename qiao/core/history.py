@@ -21,6 +21,7 @@ from django.dispatch import receiver
 from . import context
 
 _pending: contextvars.ContextVar[dict | None] = contextvars.ContextVar("qiao_history", default=None)
+FLUSH_BATCH = 1000
 
 
 def _value(value):
@@ -69,12 +70,16 @@ def _remember(root: models.Model, before: dict | None, pending: dict) -> None:
         pending[key] = before
 
 
-def _write(model, pk, before: dict | None, after_obj: models.Model | None, repr_hint: str = "") -> None:
+def _record(model, pk, before: dict | None, after_obj: models.Model | None, repr_hint: str = "", after=None):
+    """The ChangeRecord (unsaved) for one change, or None when nothing changed."""
     from .models import ChangeAction, ChangeRecord
 
-    after = snapshot(after_obj) if after_obj is not None else None
+    if after_obj is None:
+        after = None
+    elif after is None:
+        after = snapshot(after_obj)
     if before == after:
-        return
+        return None
     if before is None:
         action = ChangeAction.CREATE
     elif after is None or (after.get("deleted_at") and not before.get("deleted_at")):
@@ -82,7 +87,7 @@ def _write(model, pk, before: dict | None, after_obj: models.Model | None, repr_
     else:
         action = ChangeAction.UPDATE
     actor = context.current()
-    ChangeRecord.objects.create(
+    return ChangeRecord(
         user_id=actor.user_id,
         user_name=actor.user_name,
         request_id=actor.request_id,
@@ -93,6 +98,12 @@ def _write(model, pk, before: dict | None, after_obj: models.Model | None, repr_
         before=before,
         after=after,
     )
+
+
+def _write(model, pk, before: dict | None, after_obj: models.Model | None, repr_hint: str = "") -> None:
+    record = _record(model, pk, before, after_obj, repr_hint)
+    if record is not None:
+        record.save()
 
 
 @contextmanager
@@ -120,12 +131,84 @@ def touch(obj: models.Model) -> None:
 
 
 def _flush(pending: dict) -> None:
+    """One ChangeRecord per changed root, in the order the roots were first touched. The after-states
+    are read in batches (a few queries per FLUSH_BATCH records, not a few per record)."""
+    from .models import ChangeRecord
+
+    by_model: dict = {}
+    for model, pk in pending:
+        by_model.setdefault(model, []).append(pk)
+    fresh, after = {}, {}
+    for model, pks in by_model.items():
+        for start in range(0, len(pks), FLUSH_BATCH):
+            objs = list(model._base_manager.filter(pk__in=pks[start : start + FLUSH_BATCH]))
+            fresh.update({(model, obj.pk): obj for obj in objs})
+            after.update({(model, pk): data for pk, data in _snapshots(model, objs).items()})
+    records = []
     for (model, pk), before in pending.items():
-        fresh = model._base_manager.filter(pk=pk).first()
+        obj = fresh.get((model, pk))
         hint = ""
-        if fresh is None and before is not None:
+        if obj is None and before is not None:
             hint = str(before.get("name") or before.get("title") or f"#{pk}")
-        _write(model, pk, before, fresh, hint)
+        record = _record(model, pk, before, obj, hint, after.get((model, pk)))
+        if record is not None:
+            records.append(record)
+    ChangeRecord.objects.bulk_create(records, batch_size=FLUSH_BATCH)
+
+
+def _snapshots(model, objs: list) -> dict:
+    """{pk: snapshot(obj)} for many records of one model, each relation read in one query for all
+    of them (prefetch_related builds a queryset per record and relation: too slow for thousands)."""
+    exclude = set(getattr(model, "history_exclude", ()))
+    fields = [f for f in model._meta.concrete_fields if f.name not in exclude and not f.primary_key]
+    found = {obj.pk: {f.attname: _value(getattr(obj, f.attname)) for f in fields} for obj in objs}
+    pks = list(found)
+    if not pks:
+        return found
+    try:
+        for f in model._meta.many_to_many:
+            if f.name in exclude:
+                continue
+            through = f.remote_field.through
+            source, target = f.m2m_field_name(), f.m2m_reverse_field_name()
+            pairs = list(through._base_manager.filter(**{f"{source}__in": pks}).values_list(source, target))
+            related = f.related_model._default_manager.in_bulk({t for _s, t in pairs})
+            names: dict = {pk: [] for pk in pks}
+            for s, t in pairs:
+                if t in related:
+                    names[s].append(str(related[t]))
+            for pk in pks:
+                found[pk][f.name] = sorted(names[pk])
+        for name in getattr(model, "history_children", ()):
+            relation = model._meta.get_field(name)
+            children: dict = {pk: [] for pk in pks}
+            manager = relation.related_model._default_manager
+            for child in manager.filter(**{f"{relation.field.name}__in": pks}):
+                children[getattr(child, relation.field.attname)].append(child.history_summary())
+            for pk in pks:
+                found[pk][name] = children[pk]
+    except (AttributeError, ValueError, LookupError):  # an unusual relation: one record at a time
+        return {obj.pk: snapshot(obj) for obj in objs}
+    return found
+
+
+def snapshots(model, pks) -> dict:
+    """{pk: snapshot} of stored records, read in batches: the before-state of a bulk change."""
+    found = {}
+    pks = list(pks)
+    for start in range(0, len(pks), FLUSH_BATCH):
+        found.update(_snapshots(model, list(model._base_manager.filter(pk__in=pks[start : start + FLUSH_BATCH]))))
+    return found
+
+
+def remember(obj: models.Model, before: dict | None) -> None:
+    """For writes that bypass signals (bulk_create, bulk_update): `obj` changed inside the current
+    capture block, from `before` (None: just created). Its entry is written when the block ends,
+    exactly as a save would have written it."""
+    pending = _pending.get()
+    if pending is None:
+        raise RuntimeError("history.remember() needs a capture() block (services.writing()).")
+    _remember(obj, before, pending)
 
 
 @receiver(pre_save)
@@ -136,6 +219,8 @@ def _before_save(sender, instance, raw=False, **kwargs):
     if root is None or root.pk is None:
         return  # a new root: it has no before-state
     pending = _pending.get()
+    if pending is not None and (type(root), root.pk) in pending:
+        return  # its before-state is already taken: the first one counts
     stored = _fresh(root)  # the database still holds the old values of the record and its children
     before = snapshot(stored) if stored is not None else None
     if pending is not None:
@@ -168,8 +253,10 @@ def _before_delete(sender, instance, **kwargs):
     root = instance.history_root()
     if root is None or root.pk is None:
         return
-    before = snapshot(_fresh(root) or root)
     pending = _pending.get()
+    if pending is not None and (type(root), root.pk) in pending:
+        return  # its before-state is already taken: the first one counts
+    before = snapshot(_fresh(root) or root)
     if pending is not None:
         _remember(root, before, pending)
     else:
@@ -192,6 +279,8 @@ def _m2m(sender, instance, action, reverse, **kwargs):
         return
     pending = _pending.get()
     if action.startswith("pre_"):
+        if pending is not None and (type(instance), instance.pk) in pending:
+            return  # its before-state is already taken: the first one counts
         before = snapshot(_fresh(instance) or instance)
         if pending is not None:
             _remember(instance, before, pending)

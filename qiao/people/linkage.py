@@ -1,8 +1,22 @@
 """Record linkage: is an incoming row (or a registry record) a person we already know?
 
-Candidates come from the search-key table: the same identity document number, phone, e-mail,
-written name (folded across scripts) or romanised name. Each candidate is scored from the
-evidence below; the score decides:
+Candidates (blocking). For a batch of incoming records, in a few queries whatever the batch size:
+
+    1. holders of a strong key: the same identity document number, phone or e-mail (search keys);
+       when a document is found, its holders are the only candidates;
+    2. otherwise, holders of a name key: the written name folded across scripts, or the romanised
+       name (as written, tokens sorted, first or last token moved to the other end: a record's
+       keys hold every order of its own) — only keys held by at most MAX_PER_KEY people (a common name
+       alone finds too many to compare; on PostgreSQL the database stops counting at
+       MAX_PER_KEY + 1, so a name held by 2,000 people costs no more than a rare one);
+    3. and, when the row gives a date of birth, the people born that day whose name relates to
+       the row's (same written name, a shared name key, or a romanised name one slip away). This
+       finds people with common names, and romanised names with a typo, that no key finds.
+
+A candidate found only by a name with a different date of birth cannot reach REVIEW (at most
+0.40 + 0.10 + 0.10 − 0.50), so looking by name and date of birth loses no decision.
+
+Each candidate is scored from the evidence below; the score decides:
 
     score ≥ AUTO_LINK  → the same person, linked without asking
     score ≥ REVIEW     → a reviewer decides (the review queue)
@@ -10,17 +24,28 @@ evidence below; the score decides:
 
 Evidence (added up, capped at 0.99 unless an identity document matches):
     same document (kind and number)                    1.00  (decisive)
-    same kind of document with a different number      −0.60
+    another number of a lifelong identity card         −0.60  (HKID, Macao, Taiwan or mainland ID
+                                                              card; passports and permits are
+                                                              renewed under new numbers: no penalty)
     same written name (Traditional = Simplified)       +0.40
-    same romanised name (tokens in any order)          +0.35, or +0.10 on top of the written name
-    names read alike (pinyin / Jyutping / romanised)   +0.25 when neither of the above holds
+    same romanised name (tokens in any order)          +0.40, or +0.10 on top of the written name
+    names read alike (pinyin / Jyutping / romanised),  +0.25 when neither of the above holds
+      or romanised names one slip apart (a letter
+      dropped, added, changed or two swapped in one
+      token; tokens in any order)
     same date of birth                                 +0.30; different: −0.50
     a shared phone                                     +0.30
     a shared e-mail                                    +0.30  (phone and e-mail together count 0.40)
-    different gender                                   −0.30
-    different region of origin                         −0.30
+    same gender                                        +0.05; different: −0.30
+    same region of origin                              +0.05; different: −0.30
 
-A pair a reviewer marked "not the same person" is never proposed again.
+Two candidates at AUTO_LINK or above are themselves a duplicate to resolve: the row goes to review
+(unless one of them holds the row's document). A pair a reviewer marked "not the same person" is
+never proposed again.
+
+Scoring works on plain rows (`values()`), not model instances: a batch of 500 rows at a million
+people compares tens of thousands of candidates, and only the few that are kept become `Person`
+objects (with only the scored fields loaded).
 """
 
 from __future__ import annotations
@@ -32,18 +57,24 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qiao import text
+from qiao.core import search
 from qiao.core.models import SearchKey
+from qiao.text.romanise import pinyin_syllables
 
-from .models import DistinctPair, Person
+from .models import DistinctPair, IdentityDocument, Person
 
 AUTO_LINK = 0.80
 REVIEW = 0.45
 MAX_PER_KEY = 60  # a name shared by more people than this is too common to find candidates by alone
 STRONG = ("document", "phone", "email")
+# numbers a person keeps for life: another number of the same kind is another person (a passport
+# or a travel permit is renewed under a new number, so a different one proves nothing)
+LIFELONG = ("hkid", "mo_id", "tw_id", "cn_id")
 SCORED_FIELDS = (
     "id",
     "name",
@@ -56,6 +87,7 @@ SCORED_FIELDS = (
     "unit_id",
     "deleted_at",
 )
+CHUNK = 900  # keys per IN (...) where the database takes no arrays
 
 REASONS = {
     "document": _("same identity document"),
@@ -67,7 +99,9 @@ REASONS = {
     "birth_conflict": _("different date of birth"),
     "phone": _("same phone"),
     "email": _("same e-mail"),
+    "gender": _("same gender"),
     "gender_conflict": _("different gender"),
+    "region": _("same region of origin"),
     "region_conflict": _("different region of origin"),
 }
 
@@ -110,8 +144,8 @@ class Incoming:
         for email in self.emails:
             keys[text.compact(email)] = "email"
         if self.name:
-            keys.setdefault(text.compact(self.name), "name")
-        for key in text.name_keys("", self.name_latin):
+            keys.setdefault(_compact(self.name), "name")
+        for key in _latin_lookups(self.name_latin):
             keys.setdefault(key, "latin")
         return {k: v for k, v in keys.items() if k}
 
@@ -136,34 +170,97 @@ class Decision:
         return self.candidates[0].person if self.outcome == "link" else None
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=300_000)
 def _keys(name: str, latin: str) -> frozenset[str]:
     """Name keys, cached: a batch compares the same names many times (cheap strings, costly readings)."""
     return frozenset(text.name_keys(name, latin))
 
 
 @lru_cache(maxsize=100_000)
+def _latin_lookups(latin: str) -> tuple[str, ...]:
+    """The romanised name's tokens joined as written, sorted, and with the first or the last token
+    moved to the other end. A record's keys hold its own romanised name in every order and its
+    readings surname first and given name first, so these few meet them all (a name of four
+    tokens has 24 orders)."""
+    tokens = text.latin_tokens(latin) if latin else []
+    if not tokens:
+        return ()
+    orders = [tokens, sorted(tokens), tokens[1:] + tokens[:1], tokens[-1:] + tokens[:-1]]
+    return tuple(dict.fromkeys("".join(order) for order in orders))
+
+
+@lru_cache(maxsize=300_000)
 def _compact(value: str) -> str:
     return text.compact(value)
 
 
+@lru_cache(maxsize=300_000)
+def _tokens(latin: str) -> tuple[str, ...]:
+    """The romanised name's tokens, lower case, sorted: equal for any order and any hyphenation."""
+    return tuple(sorted(text.latin_tokens(latin))) if latin else ()
+
+
+@lru_cache(maxsize=300_000)
+def _spellings(name: str, latin: str) -> tuple[str, ...]:
+    """Cheap forms of a registry name to meet an incoming row's keys: the romanised name as written
+    (tokens joined) and the pinyin reading of the written name, surname first and given name first."""
+    forms = ["".join(text.latin_tokens(latin))] if latin else []
+    han = _compact(name)
+    if han and not han.isascii():
+        syllables = pinyin_syllables(han)
+        if syllables and all(syllables):
+            forms += ["".join(syllables), "".join(syllables[1:]) + syllables[0]]
+    return tuple(f for f in forms if f)
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """`a` and `b` differ by one letter dropped or added, one changed, or two neighbours swapped."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1 or a == b:
+        return a == b
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:
+        return True
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+
+
+def _latin_close(a: str, b: str) -> bool:
+    """Romanised names with the same tokens but for one, which is one slip away (CHAN Tai Mn)."""
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or len(ta) != len(tb) or ta == tb:
+        return False
+    rest = list(ta)
+    extra = []
+    for token in tb:
+        if token in rest:
+            rest.remove(token)
+        else:
+            extra.append(token)
+    return len(extra) == 1 and len(rest) == 1 and min(len(extra[0]), len(rest[0])) >= 2 and _one_slip(rest[0], extra[0])
+
+
 def _latin_match(a: str, b: str) -> bool:
-    return bool(a and b and _keys("", a) & _keys("", b))
+    return bool(a and b and (_tokens(a) == _tokens(b) or _keys("", a) & _keys("", b)))
 
 
-def score(incoming: Incoming, person: Person) -> Candidate:
-    """How likely `person` is the incoming one, with the reasons."""
+def _evaluate(incoming: Incoming, record: dict, documents: set) -> tuple[float, list[str]]:
+    """(score, reason codes) of a registry record (a dict of SCORED_FIELDS) against `incoming`."""
     reasons, total = [], 0.0
-    theirs = {(d.kind, d.number) for d in person.documents.all()}
     ours = set(incoming.documents)
-    if ours & theirs:
-        return Candidate(person, 1.0, ["document"])
-    their_kinds = {kind for kind, _number in theirs}
+    if ours & documents:
+        return 1.0, ["document"]
+    their_kinds = {kind for kind, _number in documents if kind in LIFELONG}
     if any(kind in their_kinds for kind, _number in ours):
         reasons.append("document_conflict")
         total -= 0.60
-    same_name = bool(incoming.name) and _compact(incoming.name) == _compact(person.name)
-    same_latin = _latin_match(incoming.name_latin, person.name_latin)
+    name, latin = record["name"], record["name_latin"]
+    same_name = bool(incoming.name) and _compact(incoming.name) == _compact(name)
+    same_latin = _latin_match(incoming.name_latin, latin)
     if same_name:
         reasons.append("name")
         total += 0.40
@@ -172,32 +269,49 @@ def score(incoming: Incoming, person: Person) -> Candidate:
             total += 0.10
     elif same_latin:
         reasons.append("latin")
-        total += 0.35
-    elif _keys(incoming.name, incoming.name_latin) & _keys(person.name, person.name_latin):
+        total += 0.40
+    elif _keys(incoming.name, incoming.name_latin) & _keys(name, latin) or _latin_close(incoming.name_latin, latin):
         reasons.append("sounds")
         total += 0.25
-    if incoming.birth_date and person.birth_date:
-        if incoming.birth_date == person.birth_date:
+    birth = record["birth_date"]
+    if incoming.birth_date and birth:
+        if incoming.birth_date == birth:
             reasons.append("birth")
             total += 0.30
         else:
             reasons.append("birth_conflict")
             total -= 0.50
     contact = 0.0
-    if set(incoming.phones) & set(person.phones or []):
+    if set(incoming.phones) & set(record["phones"] or []):
         reasons.append("phone")
         contact += 0.30
-    if {e.lower() for e in incoming.emails} & {e.lower() for e in person.emails or []}:
+    if {e.lower() for e in incoming.emails} & {e.lower() for e in record["emails"] or []}:
         reasons.append("email")
         contact += 0.30
     total += min(contact, 0.40)
-    if incoming.gender and person.gender and incoming.gender != person.gender:
-        reasons.append("gender_conflict")
-        total -= 0.30
-    if incoming.region and person.region and incoming.region != person.region:
-        reasons.append("region_conflict")
-        total -= 0.30
-    return Candidate(person, round(min(total, 0.99), 3), reasons)
+    gender, region = record["gender"], record["region"]
+    if incoming.gender and gender:
+        if incoming.gender == gender:
+            reasons.append("gender")
+            total += 0.05
+        else:
+            reasons.append("gender_conflict")
+            total -= 0.30
+    if incoming.region and region:
+        if incoming.region == region:
+            reasons.append("region")
+            total += 0.05
+        else:
+            reasons.append("region_conflict")
+            total -= 0.30
+    return round(min(total, 0.99), 3), reasons
+
+
+def score(incoming: Incoming, person: Person) -> Candidate:
+    """How likely `person` is the incoming one, with the reasons."""
+    record = {name: getattr(person, name) for name in SCORED_FIELDS}
+    value, reasons = _evaluate(incoming, record, {(d.kind, d.number) for d in person.documents.all()})
+    return Candidate(person, value, reasons)
 
 
 def decide(candidates: list[Candidate]) -> Decision:
@@ -205,53 +319,183 @@ def decide(candidates: list[Candidate]) -> Decision:
     if candidates and candidates[0].score >= AUTO_LINK:
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         # two strong candidates are themselves a duplicate to resolve: a person decides
-        return Decision("link" if runner_up < AUTO_LINK or candidates[0].score == 1.0 else "review", candidates)
+        # the others worth showing are those a reviewer would look at
+        kept = [candidates[0], *(c for c in candidates[1:] if c.score >= REVIEW)]
+        return Decision("link" if runner_up < AUTO_LINK or candidates[0].score == 1.0 else "review", kept)
     if candidates and candidates[0].score >= REVIEW:
         return Decision("review", [c for c in candidates if c.score >= REVIEW])
     return Decision("new", [])
 
 
-def link(incomings: Sequence[Incoming], people=None) -> list[Decision]:
-    """Decide, for a batch of incoming records, which known person each one is (in a few queries)."""
-    people = Person.objects.all() if people is None else people
-    content_type = ContentType.objects.get_for_model(Person)
+def _holders(content_type_id: int, keys: Iterable[str], cap: int | None = None) -> dict[str, list[int]]:
+    """Who holds each key: {key: [object ids]}. With `cap`, at most cap + 1 ids per key (enough to
+    tell that a key is too common), and on PostgreSQL the database stops there."""
+    keys = sorted(set(keys))
+    found: dict[str, list[int]] = defaultdict(list)
+    if not keys:
+        return found
+    table = connection.ops.quote_name(SearchKey._meta.db_table)
+    if connection.vendor == "postgresql":
+        limit = f"LIMIT {int(cap) + 1}" if cap is not None else ""
+        sql = (
+            f"SELECT k.key, s.object_id FROM unnest(%s::varchar[]) AS k(key) CROSS JOIN LATERAL "
+            f'(SELECT object_id FROM {table} WHERE content_type_id = %s AND "key" = k.key {limit}) AS s'
+        )
+        with search.server_cursor() as cursor:
+            cursor.execute(sql, [keys, content_type_id])
+            for key, object_id in cursor.fetchall():
+                found[key].append(object_id)
+        return found
+    for start in range(0, len(keys), CHUNK):
+        rows = SearchKey.objects.filter(content_type_id=content_type_id, key__in=keys[start : start + CHUNK])
+        for key, object_id in rows.values_list("key", "object_id"):
+            found[key].append(object_id)
+    return found
+
+
+@lru_cache(maxsize=300_000)
+def _joined(latin: str) -> str:
+    return "".join(text.latin_tokens(latin))
+
+
+@lru_cache(maxsize=20_000)
+def _simplified(character: str) -> str:
+    return text.to_simplified(character)
+
+
+def _related(incoming: Incoming, keys: frozenset, name: str, latin: str) -> bool:
+    """Whether a registry name relates to the incoming one closely enough to be scored: cheap
+    comparisons first (the first character in either script before folding whole names); the
+    registry name's pinyin only for a row without a written Chinese name."""
+    if incoming.name and name:
+        ours, theirs = incoming.name.strip()[:1], name.strip()[:1]
+        if _simplified(ours) == _simplified(theirs) and _compact(incoming.name) == _compact(name):
+            return True
+    if not incoming.name_latin:
+        return False
+    if latin and (_tokens(incoming.name_latin) == _tokens(latin) or _latin_close(incoming.name_latin, latin)):
+        return True
+    if incoming.name and not incoming.name.isascii():
+        return bool(latin) and _joined(latin) in keys
+    return any(form in keys for form in _spellings(name, latin))
+
+
+def _candidates(incomings: Sequence[Incoming], people) -> list[set[int]]:
+    """Candidate ids per incoming record (see the module docstring, "Candidates")."""
+    content_type = ContentType.objects.get_for_model(Person).pk
     wanted = [inc.lookup_keys() for inc in incomings]
-    all_keys = {key for keys in wanted for key in keys}
-    holders: dict[str, list[int]] = defaultdict(list)
-    for start in range(0, len(all_keys), 900):
-        chunk = sorted(all_keys)[start : start + 900]
-        for key, object_id in SearchKey.objects.filter(content_type=content_type, key__in=chunk).values_list(
-            "key", "object_id"
-        ):
-            holders[key].append(object_id)
-    candidate_ids = []
-    for inc, keys in zip(incomings, wanted, strict=True):
-        # a shared document, phone or e-mail is strong evidence: when one is found, names need not be
-        strong = {pk for key, kind in keys.items() if kind in STRONG for pk in holders.get(key, ())}
-        strong.discard(inc.person_id)
-        ids = set(strong) if any(k for k, kind in keys.items() if kind == "document" and holders.get(k)) else set()
-        if not ids:
-            ids = strong
-            for key, kind in keys.items():
-                found = holders.get(key, ())
-                if kind not in STRONG and len(found) <= MAX_PER_KEY:
-                    ids.update(found)
-            ids.discard(inc.person_id)
-        candidate_ids.append(ids)
-    every_id = set().union(*candidate_ids) if candidate_ids else set()
-    by_id = (
-        people.filter(pk__in=every_id).only(*SCORED_FIELDS).prefetch_related("documents").in_bulk() if every_id else {}
+    strong = _holders(content_type, (k for keys in wanted for k, kind in keys.items() if kind in STRONG))
+    chosen: list[set[int]] = []
+    pending: list[int] = []  # rows no document found: they look by name too
+    for index, (inc, keys) in enumerate(zip(incomings, wanted, strict=True)):
+        ids = {pk for key, kind in keys.items() if kind in STRONG for pk in strong.get(key, ())}
+        ids.discard(inc.person_id)
+        chosen.append(ids)
+        if not any(set(strong.get(key, ())) - {inc.person_id} for key, kind in keys.items() if kind == "document"):
+            pending.append(index)
+    if not pending:
+        return chosen
+    names = _holders(
+        content_type,
+        (k for i in pending for k, kind in wanted[i].items() if kind not in STRONG),
+        cap=MAX_PER_KEY,
     )
+    by_name = {}
+    for index in pending:
+        found = set()
+        for key, kind in wanted[index].items():
+            holders = names.get(key, ())
+            if kind not in STRONG and len(holders) <= MAX_PER_KEY:
+                found.update(holders)
+        by_name[index] = found
+    dated = [i for i in pending if incomings[i].birth_date]
+    born: dict[datetime.date, list[tuple[int, str, str]]] = defaultdict(list)
+    undated: set[int] = set()
+    if dated:
+        dates = sorted({incomings[i].birth_date for i in dated})
+        for pk, name, latin, birth in people.filter(birth_date__in=dates).values_list(
+            "id", "name", "name_latin", "birth_date"
+        ):
+            born[birth].append((pk, name, latin))
+        # a dated row meets name holders born another day only to part (see above): only those
+        # with no date of birth in the registry are worth scoring
+        holders = sorted(set().union(*(by_name[i] for i in dated)))
+        for start in range(0, len(holders), 10_000):
+            undated.update(
+                _among(people, "id", holders[start : start + 10_000])
+                .filter(birth_date__isnull=True)
+                .values_list("pk", flat=True)
+            )
+    for index in pending:
+        inc, ids = incomings[index], chosen[index]
+        if inc.birth_date:
+            keys = _keys(inc.name, inc.name_latin)
+            ids.update(by_name[index] & undated)
+            ids.update(pk for pk, name, latin in born.get(inc.birth_date, ()) if _related(inc, keys, name, latin))
+        else:
+            ids.update(by_name[index])
+        ids.discard(inc.person_id)
+    return chosen
+
+
+def _among(queryset, column: str, ids: list[int]):
+    """queryset.filter(<column>__in=ids); on PostgreSQL as `= ANY(array)`, one parameter sent in
+    binary (see search.server_binding), instead of ten thousand prepared and quoted one by one."""
+    if connection.vendor != "postgresql":
+        return queryset.filter(**{f"{column}__in": ids})
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    return queryset.extra(where=[f"{table}.{connection.ops.quote_name(column)} = ANY(%s)"], params=[list(ids)])
+
+
+def link(incomings: Sequence[Incoming], people=None) -> list[Decision]:
+    with search.server_binding():
+        return _link(incomings, people)
+
+
+def _link(incomings: Sequence[Incoming], people=None) -> list[Decision]:
+    """Decide, for a batch of incoming records, which known person each one is (in a few queries).
+
+    `people` is the queryset linkage may see (`Person.objects.restrict(user)` for an import)."""
+    people = Person.objects.all() if people is None else people
+    candidate_ids = _candidates(incomings, people)
+    every_id = set().union(*candidate_ids) if candidate_ids else set()
+    records, documents = _records(people, every_id)
     refused = _refused_pairs(incomings, every_id)
     decisions = []
     for inc, ids in zip(incomings, candidate_ids, strict=True):
-        scored = [
-            score(inc, by_id[pk])
-            for pk in ids
-            if pk in by_id and (inc.person_id is None or _pair(inc.person_id, pk) not in refused)
-        ]
-        decisions.append(decide(scored))
+        scored = []
+        for pk in ids:
+            if pk not in records or (inc.person_id is not None and _pair(inc.person_id, pk) in refused):
+                continue
+            value, reasons = _evaluate(inc, records[pk], documents.get(pk, set()))
+            scored.append((value, reasons, pk))
+        decision = decide([Candidate(pk, value, reasons) for value, reasons, pk in scored])
+        for candidate in decision.candidates:  # only what is kept becomes a Person
+            candidate.person = _person(records[candidate.person], people.db)
+        decisions.append(decision)
     return decisions
+
+
+def _records(people, ids: set[int]) -> tuple[dict[int, dict], dict[int, set]]:
+    """The scored fields and the documents of the people `ids` among `people` (two queries per 10,000)."""
+    records: dict[int, dict] = {}
+    documents: dict[int, set] = defaultdict(set)
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 10_000):
+        chunk = ordered[start : start + 10_000]
+        for row in _among(people, "id", chunk).values(*SCORED_FIELDS):
+            records[row["id"]] = row
+        for pk, kind, number in _among(IdentityDocument.objects.all(), "person_id", chunk).values_list(
+            "person_id", "kind", "number"
+        ):
+            documents[pk].add((kind, number))
+    return records, documents
+
+
+def _person(record: dict, db: str) -> Person:
+    """A Person with only the scored fields loaded (the rest load on access, as with `only()`)."""
+    names = [f.attname for f in Person._meta.concrete_fields if f.attname in record]
+    return Person.from_db(db, names, [record[name] for name in names])
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from qiao.core import history, scoping, services
+from qiao.core import history, scoping, search, services
 from qiao.core.models import ActionLog
 
 from . import linkage
@@ -36,27 +37,109 @@ JOINED = ("phones", "emails")
 
 
 def scan(people=None, *, batch: int = 2000, progress: Callable[[int], None] | None = None) -> int:
-    """Compare registry records with each other and queue the likely duplicates. Returns pairs queued."""
+    """Compare registry records with each other and queue the likely duplicates. Returns pairs queued.
+
+    Blocking, then scoring: one pass over the people (`batch` at a time, in id order; `progress`
+    gets the last id read) puts each person under a few blocking keys — each identity document,
+    phone and e-mail; the written name folded across scripts and the romanised name's tokens, each
+    with the date of birth; and, for names some record holds without a date of birth, the names
+    alone. Every pair sharing a key (keys held by more than linkage.MAX_PER_KEY people are too
+    common to compare) is scored by `linkage` exactly as an incoming row would be, and pairs at
+    linkage.REVIEW or above are queued once, from their lower id. Keys are kept as 64-bit hashes:
+    a collision only adds a pair to score. A million people scan in minutes, in about 1 GB.
+    """
     people = Person.objects.all() if people is None else people
-    queued, last = 0, 0
+    undated_names = set()
+    for name, latin in people.filter(birth_date__isnull=True).values_list("name", "name_latin").iterator():
+        undated_names.update(_name_blocks(name, latin))
+    first: dict[int, int] = {}  # block → the first person under it
+    more: dict[int, list[int]] = {}  # block → everyone under it, once a second person arrives
+    last = 0
     while True:
-        chunk = list(people.filter(pk__gt=last).order_by("pk").prefetch_related("documents")[:batch])
-        if not chunk:
+        rows = list(
+            people.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("id", "name", "name_latin", "birth_date", "phones", "emails")[:batch]
+        )
+        if not rows:
             break
-        last = chunk[-1].pk
-        decisions = linkage.link([linkage.Incoming.of(p) for p in chunk], people)
-        for person, decision in zip(chunk, decisions, strict=True):
-            for candidate in decision.candidates:
-                if candidate.score < linkage.REVIEW or candidate.person.pk < person.pk:
-                    continue  # each pair once, from its lower id
-                _created = DuplicateCandidate.objects.get_or_create(
-                    person=person,
-                    other=candidate.person,
-                    defaults={"score": candidate.score, "reasons": candidate.reasons, "unit_id": person.unit_id},
-                )[1]
-                queued += _created
+        last = rows[-1][0]
+        documents = defaultdict(list)
+        for pk, kind, number in IdentityDocument.objects.filter(person_id__in=[r[0] for r in rows]).values_list(
+            "person_id", "kind", "number"
+        ):
+            documents[pk].append((kind, number))
+        for pk, name, latin, birth, phones, emails in rows:
+            blocks = {hash(("d", kind, number)) for kind, number in documents.get(pk, ())}
+            blocks.update(hash(("p", phone)) for phone in phones or [])
+            blocks.update(hash(("e", str(email).lower())) for email in emails or [])
+            names = _name_blocks(name, latin)
+            if birth:
+                blocks.update(hash((block, birth)) for block in names)
+            blocks.update(block for block in names if block in undated_names)
+            for block in blocks:
+                if block in more:
+                    more[block].append(pk)
+                elif block in first:
+                    more[block] = [first.pop(block), pk]
+                else:
+                    first[block] = pk
         if progress:
             progress(last)
+    del first
+    pairs = set()
+    for members in more.values():
+        if len(members) <= linkage.MAX_PER_KEY:
+            members = sorted(set(members))
+            pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+    del more
+    with search.server_binding():
+        return _queue(people, sorted(pairs))
+
+
+def _name_blocks(name: str, latin: str) -> set[int]:
+    blocks = {hash(("n", linkage._compact(name)))} if name else set()
+    if latin:
+        blocks.add(hash(("l", linkage._tokens(latin))))
+    return blocks
+
+
+def _queue(people, pairs: list[tuple[int, int]]) -> int:
+    """Score candidate pairs (lower id first) and queue those worth a reviewer's look."""
+    refused = set(DistinctPair.objects.values_list("first_id", "second_id"))
+    queued = 0
+    for start in range(0, len(pairs), 20_000):
+        chunk = [pair for pair in pairs[start : start + 20_000] if pair not in refused]
+        ids = {pk for pair in chunk for pk in pair}
+        records, documents = linkage._records(people, ids)
+        existing = set()  # queued before, either way round (an import queues a new record first)
+        for a, b in DuplicateCandidate.objects.filter(person_id__in=ids, other_id__in=ids).values_list(
+            "person_id", "other_id"
+        ):
+            existing.add((min(a, b), max(a, b)))
+        found = []
+        for a, b in chunk:
+            if a not in records or b not in records or (a, b) in existing:
+                continue
+            mine = records[a]
+            incoming = linkage.Incoming(
+                name=mine["name"],
+                name_latin=mine["name_latin"],
+                birth_date=mine["birth_date"],
+                gender=mine["gender"],
+                region=mine["region"],
+                documents=sorted(documents.get(a, ())),
+                phones=list(mine["phones"] or []),
+                emails=list(mine["emails"] or []),
+                person_id=a,
+            )
+            score, reasons = linkage._evaluate(incoming, records[b], documents.get(b, set()))
+            if score >= linkage.REVIEW:
+                found.append(
+                    DuplicateCandidate(person_id=a, other_id=b, score=score, reasons=reasons, unit_id=mine["unit_id"])
+                )
+        DuplicateCandidate.objects.bulk_create(found, batch_size=1000)
+        queued += len(found)
     return queued
 
 

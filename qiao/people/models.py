@@ -108,6 +108,8 @@ class Person(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
 
     class Meta:
         ordering = ["name", "id"]
+        # record linkage looks for people born on the incoming row's date (qiao.people.linkage)
+        indexes = [models.Index(fields=["birth_date"], name="person_birth_date")]
         verbose_name = _("person")
         verbose_name_plural = _("people")
 

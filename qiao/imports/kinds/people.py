@@ -9,14 +9,15 @@ second time.
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qiao.core import scoping, services
-from qiao.core.models import ActionLog
+from qiao.core import history, scoping, search, services
+from qiao.core.models import ActionLog, SearchKey, Tag
 from qiao.people import linkage
-from qiao.people.models import DuplicateCandidate, Person
-from qiao.people.services import save_person
+from qiao.people.models import DuplicateCandidate, Education, IdentityDocument, Person
 
 from .. import values
 from ..headers import DOCUMENT_COLUMNS
@@ -27,6 +28,7 @@ KIND = "people"
 SCALARS = ("name", "name_latin", "employer", "title", "notes")
 EDUCATION = {"degree": "degree", "institution": "institution", "field_of_study": "field", "graduation_year": "year"}
 BATCH = 500
+FILLED = ("name", "name_latin", "gender", "birth_date", "region", "country", "employer", "title")
 # Where a row's local phone numbers are from when no region column says so: its identity documents.
 DOCUMENT_REGION = {"hkid": "HK", "mo_id": "MO", "tw_id": "TW", "tw_permit": "TW", "cn_id": "MAINLAND"}
 REASONS = linkage.REASONS  # why a row may be a known person, by code
@@ -121,7 +123,7 @@ def plan(user, sheet: Sheet, mapping: list[str | None], progress: Progress = Non
 def _fill(person: Person, data: dict) -> tuple[bool, list[dict] | None, list[dict] | None]:
     """Add to a known person what the row knows and the registry does not; never overwrite."""
     changed = False
-    for name in ("name", "name_latin", "gender", "birth_date", "region", "country", "employer", "title"):
+    for name in FILLED:
         if data.get(name) and not getattr(person, name):
             setattr(person, name, data[name])
             changed = True
@@ -152,52 +154,183 @@ def _fill(person: Person, data: dict) -> tuple[bool, list[dict] | None, list[dic
 def commit(
     user, unit, plan: Plan, *, skip_invalid: bool = False, source: str = "", progress: Progress = None
 ) -> dict[str, int]:
-    """Write the plan in one transaction. Rows with problems stop the commit unless skipped."""
+    """Write the plan in one transaction. Rows with problems stop the commit unless skipped.
+
+    Rows are written in bulk (a few queries per BATCH rows, not a save per row); what is written
+    is what `save_person()` row by row would write — the same records, search keys, history entries
+    (one per person, in row order) and permission checks — and a failure leaves nothing."""
     if not scoping.may(user, "add", unit.pk):
         raise PermissionDenied(_("You may not keep records for this unit."))
     if any(row.outcome == "error" for row in plan.rows) and not skip_invalid:
         raise ValueError(_("Some rows have problems: fix the file, or skip those rows."))
     written = {"created": 0, "updated": 0, "unchanged": 0, "queued": 0, "skipped": 0}
-    with services.writing():
-        for done, row in enumerate(plan.rows, 1):
-            if done % BATCH == 0:
-                report(progress, done, len(plan.rows))
+    total = len(plan.rows)
+    with search.server_binding(), services.writing():
+        written["skipped"] = sum(1 for row in plan.rows if row.outcome == "error")
+        known = [row for row in plan.rows if row.outcome == "same"]
+        fresh = [row for row in plan.rows if row.outcome in ("new", "review")]
+        updated, unchanged = _update_known(user, known)
+        report(progress, written["skipped"] + len(known), total)
+        written["updated"], written["unchanged"] = updated, unchanged
+        written["created"], written["queued"] = _create_new(
+            user, unit, fresh, progress, written["skipped"] + len(known), total
+        )
+        ActionLog.record("qiao.import.committed", unit, kind=KIND, source=source, **written)
+    report(progress, total, total)
+    return written
+
+
+def _documents_of(person: Person, documents: list[dict]) -> list[IdentityDocument]:
+    return [
+        IdentityDocument(person=person, kind=d["kind"], number=d["number"], country=d.get("country", ""))
+        for d in documents
+    ]
+
+
+def _update_known(user, rows: list) -> tuple[int, int]:
+    """Known people gain what the rows know and the registry does not (see `_fill`): returns
+    (people updated, rows that changed nothing)."""
+    if not rows:
+        return 0, 0
+    ids = list(dict.fromkeys(row.target.pk for row in rows))
+    people = {}
+    for start in range(0, len(ids), BATCH * 2):
+        chunk = ids[start : start + BATCH * 2]
+        found = {person.pk: person for person in Person.objects.filter(pk__in=chunk)}
+        # what prefetch_related("documents", "education") gives, without a queryset per person
+        for person in found.values():
+            person._prefetched_objects_cache = {"documents": [], "education": []}
+        for document in IdentityDocument.objects.filter(person_id__in=chunk):
+            found[document.person_id]._prefetched_objects_cache["documents"].append(document)
+        for item in Education.objects.filter(person_id__in=chunk):
+            found[item.person_id]._prefetched_objects_cache["education"].append(item)
+        people.update(found)
+    missing = [pk for pk in ids if pk not in people]
+    if missing:  # deleted since the dry run: as Person.objects.get() would
+        raise Person.DoesNotExist(f"Person {missing[0]} no longer exists.")
+    changed: dict[int, Person] = {}
+    replaced_documents: dict[int, list] = {}
+    replaced_education: dict[int, list] = {}
+    unchanged = 0
+    for row in rows:
+        person = people[row.target.pk]
+        did_change, documents, education = _fill(person, row.data)
+        if not did_change:
+            unchanged += 1
+            continue
+        changed[person.pk] = person
+        if documents is not None:  # the next row about the same person sees these
+            replaced_documents[person.pk] = person._prefetched_objects_cache["documents"] = _documents_of(
+                person, documents
+            )
+        if education is not None:
+            replaced_education[person.pk] = person._prefetched_objects_cache["education"] = [
+                Education(person=person, **e) for e in education
+            ]
+    if not changed:
+        return 0, unchanged
+    _check_change(user, list(changed.values()))
+    before = history.snapshots(Person, list(changed))  # the database still holds the before-state
+    now = timezone.now()
+    fields = (*FILLED, "phones", "emails")
+    for person in changed.values():
+        history.remember(person, before[person.pk])
+        person.updated = now
+        # what save() writes (an UPDATE of one row; no signals, the history entry is remembered above)
+        Person.objects.filter(pk=person.pk).update(updated=now, **{name: getattr(person, name) for name in fields})
+    # replaced as save_person() replaces them; the delete signals would only re-take before-states
+    _raw_delete(IdentityDocument.objects.filter(person_id__in=list(replaced_documents)))
+    IdentityDocument.objects.bulk_create([d for docs in replaced_documents.values() for d in docs], batch_size=BATCH)
+    _raw_delete(Education.objects.filter(person_id__in=list(replaced_education)))
+    Education.objects.bulk_create([e for items in replaced_education.values() for e in items], batch_size=BATCH)
+    _index(list(changed.values()), replace=True)
+    return len(changed), unchanged
+
+
+def _check_change(user, people: list[Person]) -> None:
+    """`scoping.check(user, person, "change")` for many people in one query."""
+    ids = [person.pk for person in people]
+    reachable = set()
+    for start in range(0, len(ids), BATCH * 2):
+        reachable.update(
+            Person.objects.restrict(user, "change")
+            .select_for_update()
+            .filter(pk__in=ids[start : start + BATCH * 2])
+            .values_list("pk", flat=True)
+        )
+    allowed_units = {}
+    for person in people:
+        if person.pk not in reachable:
+            raise PermissionDenied(_("You do not have permission to change this record."))
+        if person.unit_id not in allowed_units:
+            allowed_units[person.unit_id] = scoping.may(user, "change", person.unit_id)
+        if not allowed_units[person.unit_id]:
+            scoping.check(user, person, "change")  # shared for change, or PermissionDenied
+
+
+def _create_new(user, unit, rows: list, progress: Progress, done: int, total: int) -> tuple[int, int]:
+    """New people, with their documents, education, tags and search keys; a review row also
+    queues the pair for a reviewer. Returns (created, queued)."""
+    created = queued = 0
+    tags: dict[str, Tag] = {}
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        people = []
+        for row in chunk:
             data = row.data
-            if row.outcome == "error":
-                written["skipped"] += 1
-                continue
-            if row.outcome == "same":
-                person = Person.objects.get(pk=row.target.pk)
-                changed, documents, education = _fill(person, data)
-                if changed:
-                    save_person(user, person, documents=documents, education=education)
-                    written["updated"] += 1
-                else:
-                    written["unchanged"] += 1
-                continue
             person = Person(
                 unit=unit,
                 **{k: data[k] for k in (*SCALARS, "gender", "birth_date", "region", "country") if data.get(k)},
             )
             person.name = person.name or person.name_latin
             person.phones, person.emails = data["phones"], data["emails"]
-            save_person(
-                user,
-                person,
-                documents=[{"kind": k, "number": n} for k, n in data["documents"]],
-                education=[data["education"]] if data["education"] else None,
-                tags=data["tags"] or None,
-            )
-            written["created"] += 1
+            people.append(person)
+        scoping.check(user, people[0], "add")  # one unit for every row
+        Person.objects.bulk_create(people, batch_size=BATCH)
+        documents, education, links = [], [], []
+        for row, person in zip(chunk, people, strict=True):
             row.record = person  # callers (a participants list) need to know who each row became
+            history.remember(person, None)
+            data = row.data
+            docs = _documents_of(person, [{"kind": k, "number": n} for k, n in data["documents"]])
+            person._prefetched_objects_cache = {"documents": docs}  # search_keys() reads them
+            documents += docs
+            if data["education"]:
+                education.append(Education(person=person, **data["education"]))
+            for name in data["tags"]:
+                if name not in tags:
+                    found = Tag.for_names([name])
+                    tags[name] = found[0] if found else None
+            for tag in dict.fromkeys(t for t in (tags[n] for n in data["tags"]) if t is not None):
+                links.append(Person.tags.through(person_id=person.pk, tag_id=tag.pk))
+        IdentityDocument.objects.bulk_create(documents, batch_size=BATCH)
+        Education.objects.bulk_create(education, batch_size=BATCH)
+        Person.tags.through.objects.bulk_create(links, batch_size=BATCH)
+        _index(people, replace=False)
+        candidates = []
+        for row, person in zip(chunk, people, strict=True):
             if row.outcome == "review":
                 best = row.matches[0]
-                DuplicateCandidate.objects.get_or_create(
-                    person=person,
-                    other=best.target,
-                    defaults={"score": best.score, "reasons": best.reasons, "unit_id": unit.pk},
+                candidates.append(
+                    DuplicateCandidate(
+                        person=person, other=best.target, score=best.score, reasons=best.reasons, unit_id=unit.pk
+                    )
                 )
-                written["queued"] += 1
-        ActionLog.record("qiao.import.committed", unit, kind=KIND, source=source, **written)
-    report(progress, len(plan.rows), len(plan.rows))
-    return written
+        DuplicateCandidate.objects.bulk_create(candidates, batch_size=BATCH)
+        created += len(people)
+        queued += len(candidates)
+        report(progress, done + start + len(chunk), total)
+    return created, queued
+
+
+def _index(people: list[Person], *, replace: bool) -> None:
+    """Search keys as `search.index()` writes them, for many people at once."""
+    content_type = ContentType.objects.get_for_model(Person)
+    if replace:
+        _raw_delete(SearchKey.objects.filter(content_type=content_type, object_id__in=[p.pk for p in people]))
+    search.write_keys(content_type.pk, {person.pk: person.search_keys() for person in people})
+
+
+def _raw_delete(queryset) -> None:
+    """DELETE without loading the rows to send signals one by one."""
+    queryset._raw_delete(queryset.db)
