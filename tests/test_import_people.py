@@ -143,3 +143,26 @@ def test_problems_come_in_the_users_language(network, make_user, known):
         assert plan.problems() == ["第 3 行，D 列：无法识别的日期"]
     with translation.override("zh-hant"):
         assert plan.problems() == ["第 3 行，D 欄：無法識別的日期"]
+
+
+def test_a_thin_row_imported_twice_is_one_person(network, make_user, make_person):
+    """A row with only a common name cannot be linked by evidence; the second import of the same row
+    still finds the person the first one created, and a merge keeps the trace."""
+    staff = make_user("staff-a", network["a"], "staff")
+    namesake = make_person(network["a"], "陳偉")
+    rows = [["陈伟", "", "", "", "", "", "", "", ""], ["李明", "", "", "", "", "", "", "", "香港"]]
+    first = services.commit(staff, network["a"], run(staff, workbook(rows)))
+    assert first["created"] == 2  # 陈伟 goes to review beside the known 陳偉, or is new: either way created
+    again = run(staff, workbook(rows))
+    assert again.counts() == {"new": 0, "same": 2, "review": 0, "error": 0}
+    assert [m.reasons for row in again.rows for m in row.matches] == [["imported"], ["imported"]]
+    assert services.commit(staff, network["a"], again)["created"] == 0
+    # a reordered file with the same content is the same rows
+    assert run(staff, workbook(list(reversed(rows)))).counts()["same"] == 2
+    # merging the created 陈伟 into the known one keeps the row pointing at a live person
+    from qiao.people import merging
+
+    created = Person.objects.exclude(pk=namesake.pk).get(name="陈伟")
+    merging.merge(staff.__class__.objects.get(is_superuser=True), namesake, created)
+    third = run(staff, workbook(rows))
+    assert third.rows[0].target == namesake and third.counts()["same"] == 2

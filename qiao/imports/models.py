@@ -133,3 +133,27 @@ class SavedMapping(OwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RowTrace(models.Model):
+    """Which person a row of an earlier import became. The same row imported again (the same file,
+    or the same line in another file) is that person, even when the row alone is too thin for the
+    linkage to be sure — so importing a file twice changes nothing the second time."""
+
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    # a named reverse relation, so that a merge moves the traces with everything else
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="import_traces")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["fingerprint", "person"], name="rowtrace_once")]
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint[:12]} → {self.person_id}"
+
+    @classmethod
+    def before_merge(cls, survivor, other) -> None:
+        """A merge moves the merged record's traces to the survivor, once each."""
+        cls.objects.filter(
+            person=other, fingerprint__in=cls.objects.filter(person=survivor).values("fingerprint")
+        ).delete()

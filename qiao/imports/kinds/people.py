@@ -9,10 +9,14 @@ second time.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qiao.core import history, scoping, search, services
 from qiao.core.models import ActionLog, SearchKey, Tag
@@ -31,7 +35,10 @@ BATCH = 500
 FILLED = ("name", "name_latin", "gender", "birth_date", "region", "country", "employer", "title")
 # Where a row's local phone numbers are from when no region column says so: its identity documents.
 DOCUMENT_REGION = {"hkid": "HK", "mo_id": "MO", "tw_id": "TW", "tw_permit": "TW", "cn_id": "MAINLAND"}
-REASONS = linkage.REASONS  # why a row may be a known person, by code
+# why a row may be a known person, by code
+REASONS = {**linkage.REASONS, "imported": gettext_lazy("the same row was imported before")}
+# what a row says about a person, for its fingerprint (see RowTrace)
+TRACED = ("name", "name_latin", "gender", "birth_date", "region", "country", "employer", "title")
 
 
 def parse(sheet: Sheet, mapping: list[str | None], row) -> RowPlan:
@@ -102,6 +109,41 @@ def incoming(data: dict) -> linkage.Incoming:
     )
 
 
+def fingerprint(data: dict) -> str:
+    """The same row content, however it was laid out in its file, gives the same fingerprint."""
+    content = {name: data.get(name) or "" for name in TRACED}
+    content["birth_date"] = str(content["birth_date"])
+    content.update(
+        documents=sorted("|".join(d) for d in data["documents"]),
+        phones=sorted(data["phones"]),
+        emails=sorted(e.lower() for e in data["emails"]),
+        education=sorted(f"{k}={v}" for k, v in data["education"].items()),
+    )
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _traced(chunk: list[RowPlan], visible) -> list[RowPlan]:
+    """Rows imported before become the person they became then; returns the others."""
+    from ..models import RowTrace
+
+    prints = {row.data.setdefault("fingerprint", fingerprint(row.data)) for row in chunk}
+    found = dict(
+        RowTrace.objects.filter(fingerprint__in=prints, person__in=visible.values("pk"))
+        .order_by("fingerprint", "-created")
+        .values_list("fingerprint", "person")
+    )
+    people = visible.in_bulk(set(found.values())) if found else {}
+    rest = []
+    for row in chunk:
+        person = people.get(found.get(row.data["fingerprint"]))
+        if person is None:
+            rest.append(row)
+            continue
+        row.outcome = "same"
+        row.matches = [Match(person, 1.0, ["imported"], [str(REASONS["imported"])])]
+    return rest
+
+
 def plan(user, sheet: Sheet, mapping: list[str | None], progress: Progress = None) -> Plan:
     """The dry run: every row parsed, checked and linked to the people `user` may see."""
     rows = [parse(sheet, mapping, row) for row in sheet.rows]
@@ -109,7 +151,7 @@ def plan(user, sheet: Sheet, mapping: list[str | None], progress: Progress = Non
     visible = Person.objects.restrict(user)
     report(progress, len(rows) - len(valid), len(rows))
     for start in range(0, len(valid), BATCH):
-        chunk = valid[start : start + BATCH]
+        chunk = _traced(valid[start : start + BATCH], visible)
         for row, decision in zip(chunk, linkage.link([incoming(r.data) for r in chunk], visible), strict=True):
             row.outcome = {"link": "same", "review": "review", "new": "new"}[decision.outcome]
             row.matches = [Match(c.person, c.score, c.reasons, c.reason_labels()) for c in decision.candidates]
@@ -175,9 +217,22 @@ def commit(
         written["created"], written["queued"] = _create_new(
             user, unit, fresh, progress, written["skipped"] + len(known), total
         )
+        _trace([row for row in plan.rows if row.outcome != "error"])
         ActionLog.record("qiao.import.committed", unit, kind=KIND, source=source, **written)
     report(progress, total, total)
     return written
+
+
+def _trace(rows: list[RowPlan]) -> None:
+    """Remember which person each written row became (RowTrace)."""
+    from ..models import RowTrace
+
+    traces = []
+    for row in rows:
+        person = getattr(row, "record", None) or row.target
+        if person is not None:
+            traces.append(RowTrace(fingerprint=row.data.get("fingerprint") or fingerprint(row.data), person=person))
+    RowTrace.objects.bulk_create(traces, batch_size=BATCH, ignore_conflicts=True)
 
 
 def _documents_of(person: Person, documents: list[dict]) -> list[IdentityDocument]:
