@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao import text
 from qiao.core.models import ChangeLoggedModel, OwnedModel, SoftDeleteModel
@@ -58,7 +59,7 @@ class InternshipPosition(SearchableModel, SoftDeleteModel, ChangeLoggedModel, Ow
         on_delete=models.PROTECT,
         related_name="internship_positions",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("internship position", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     requirements = models.TextField(_("requirements"), blank=True)
     skills = models.ManyToManyField(

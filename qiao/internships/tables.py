@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.core.tables import BaseTable, DateColumn, DateTimeColumn
 
@@ -10,7 +11,9 @@ NUMBER = {"td": {"class": "text-end"}}
 
 class PositionTable(BaseTable):
     select = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"name": "pk", "form": "bulk-form"}})
-    title = tables.LinkColumn("internships:position", args=[tables.A("pk")], verbose_name=_("title"))
+    title = tables.LinkColumn(
+        "internships:position", args=[tables.A("pk")], verbose_name=pgettext_lazy("internship position", "title")
+    )
     organization = tables.Column(linkify=True, verbose_name=_("organisation"), order_by=("organization__name",))
     start_date = DateColumn(format="Y-m-d", verbose_name=_("start date"))
     end_date = DateColumn(format="Y-m-d", verbose_name=_("end date"))
