@@ -295,3 +295,14 @@ def test_hostile_text_is_refused_cleanly(api, network, staff, value):
     assert response.status_code in (201, 400), response.content
     response = api(staff).get("/api/people/", {"q": value.replace("\\u0000", "\x00")})
     assert response.status_code in (200, 400)
+
+
+def test_nul_characters_are_refused_not_a_server_error(network, make_user, api, client):
+    staff = make_user("staff-a", network["a"], "staff")
+    answer = api(staff).post(
+        "/api/people/", {"name": "陳\x00大文", "unit": network["a"].pk, "roles": ["x\x00"]}, format="json"
+    )
+    assert answer.status_code == 400 and "NUL" in str(answer.json())
+    client.force_login(staff)
+    assert client.get("/people/", {"q": "陳\x00"}).status_code == 400
+    assert client.get("/api/activities/", {"title": "\x00"}).status_code == 400

@@ -1,4 +1,6 @@
+from django.http import HttpResponseBadRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .context import acting
 
@@ -30,4 +32,17 @@ class UserLanguageMiddleware:
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """A query string with a NUL character is refused (400) before any view or filter sees it: no
+    database column can store one, and PostgreSQL fails the whole query on it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            return HttpResponseBadRequest(_("The request holds a NUL character, which no field accepts."))
         return self.get_response(request)

@@ -5,11 +5,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as drf
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from qiao.activities.models import Activity
 from qiao.core import scoping
+from qiao.core.api.parsers import JSONParser
 
 from .. import services
 from ..errors import FileProblem
@@ -39,7 +40,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     queryset = ImportBatch.objects.select_related("unit", "created_by").defer("content")
     serializer_class = ImportBatchSerializer
     filterset_class = ImportBatchFilterSet
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]  # JSON: the project's, without NUL
     write_action = "add"
 
     def get_queryset(self):

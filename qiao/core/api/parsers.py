@@ -1,0 +1,24 @@
+"""Request parsers: JSON as DRF reads it, minus NUL characters, which no text column can store
+(PostgreSQL refuses them outright) and no honest client sends."""
+
+from django.utils.translation import gettext as _
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
+
+
+def holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
+class JSONParser(parsers.JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if holds_nul(data):
+            raise ParseError(_("The request holds a NUL character, which no field accepts."))
+        return data
