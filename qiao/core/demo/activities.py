@@ -1,427 +1,153 @@
-"""Synthetic activities and participations at scale, with ground truth for the figures.
-
-Years of history (2019 to 2026, fewer activities in 2020–2022), the kinds and batch sizes the
-offices see (delegations of 10–60, talks of 20–150 with 1–3 speakers, internship batches of
-15–30, events up to 500), talks in series with numbered editions, a programme, partner
-organisations and target groups on some activities. Most participants attended; some registered
-(everyone, for an activity still to come), were absent or cancelled. A minority of people come
-many times (heavy-tailed weights) and most people come to activities near their own unit.
-
-Like `synth.people`, this bypasses the services layer on purpose: activities are bulk-created,
-participations inserted as arrays (PostgreSQL `unnest`) or with executemany (SQLite), with the
-activity's `unit` and `date` copied as `Activity.save` callers keep them; no change history.
-
-Ground truth: activities are generated in date order, so a person's first attended participation
-in a scope is the first one generated. For each scope (the whole network and every unit's subtree)
-the generator counts first attendances by day, independently of the database; `truth()` turns
-them into the first-timer figures `figures()` must report for a unit filter and a period.
-"""
+"""Demo activities: two years of delegations, talks (学长说 with editions and speakers), field visits
+and an internship batch, under the programme 万名青年到惠州, with repeat visitors and first-timers."""
 
 from __future__ import annotations
 
-import bisect
 import datetime
-import itertools
-import json
-import random
-import time
-from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
-from django.utils import timezone
-
-from qiao.core import search
-
-from .synth import ensure_network
-
-YEARS = {2019: 1.0, 2020: 0.35, 2021: 0.45, 2022: 0.55, 2023: 1.2, 2024: 1.5, 2025: 1.7, 2026: 1.8}
-
-# code: (share of activities, smallest, largest, typical size, main role, source)
-KINDS = {
-    "delegation": (20, 10, 60, 30, "participant", "import"),
-    "exchange-visit": (14, 10, 60, 28, "participant", "import"),
-    "talk": (16, 20, 150, 55, "participant", "registration"),
-    "field-visit": (10, 8, 40, 20, "participant", "manual"),
-    "event": (9, 30, 500, 110, "participant", "registration"),
-    "training-camp": (7, 20, 80, 40, "participant", "import"),
-    "internship-batch": (8, 15, 30, 22, "intern", "import"),
-    "policy-consultation": (6, 10, 40, 20, "participant", "manual"),
-    "matchmaking": (6, 10, 80, 35, "participant", "registration"),
-    "investment-promotion": (4, 20, 150, 60, "participant", "registration"),
-}
-SERIES = [("学长说", "talk"), ("湾区青年说", "talk"), ("学长行", "field-visit")]
-PROGRAMME = ("万名青年到惠州", datetime.date(2023, 1, 1), datetime.date(2026, 12, 31), 10000)
-PROGRAMME_KINDS = {"delegation", "exchange-visit", "field-visit", "training-camp", "internship-batch"}
-PLACES = ["惠州", "深圳", "香港", "澳门", "广州", "台北", "新加坡", "惠州仲恺高新区", "惠州大亚湾", "东莞", "珠海"]
-ORIGINS = ["香港", "澳门", "台湾", "海外华裔", "港澳", "留学归国"]
-STATUS = (("attended", 0.86), ("absent", 0.06), ("cancelled", 0.04), ("registered", 0.04))
+ACTIVITY_PLAN = [
+    # kind, title, unit key, partner index (or None), size
+    ("delegation", "香港青年联会交流团", "a", 0, 24),
+    ("delegation", "澳门青年创业考察团", "b", 1, 18),
+    ("exchange-visit", "台湾青年惠州行", "c", None, 15),
+    ("field-visit", "仲恺高新区企业参访", "a", None, 12),
+    ("training-camp", "港澳青年创业训练营", "centre", 2, 20),
+    ("policy-consultation", "港澳青年就业创业政策宣讲", "hk", None, 10),
+]
 
 
-@dataclass
-class Truth:
-    """First attendances by day for each scope (None: the whole network; else a unit id whose
-    subtree is the scope), attended participations and activities by day and unit."""
-
-    first: dict = field(default_factory=lambda: defaultdict(Counter))
-    attended: Counter = field(default_factory=Counter)  # (unit id, date) → attended participations
-    batches: Counter = field(default_factory=Counter)  # (unit id, date) → activities
-    seen: dict = field(default_factory=lambda: defaultdict(set))
-
-
-def _sizes(rng: random.Random, kinds: list[str], target: int | None) -> list[int]:
-    """A batch size per activity from its kind (skewed towards the typical size, events heavy-tailed),
-    scaled so that they add up to about `target` when one is given."""
-    sizes = []
-    for code in kinds:
-        _share, low, high, typical, _role, _source = KINDS[code]
-        if code == "event":
-            size = low + int(rng.paretovariate(1.6) * (typical - low) * 0.4)
-        else:
-            size = int(rng.triangular(low, high, typical))
-        sizes.append(min(max(size, low), high))
-    if target:
-        scale = target / max(sum(sizes), 1)
-        sizes = [max(1, round(size * scale)) for size in sizes]
-        drift = target - sum(sizes)  # rounding: spread the difference one by one
-        step = 1 if drift > 0 else -1
-        for index in itertools.islice(itertools.cycle(range(len(sizes))), abs(drift)):
-            if sizes[index] + step >= 1:
-                sizes[index] += step
-    return sizes
-
-
-def _dates(rng: random.Random, count: int) -> list[datetime.date]:
-    years, weights = list(YEARS), list(YEARS.values())
-    days = []
-    for year in rng.choices(years, weights, k=count):
-        start = datetime.date(year, 1, 1).toordinal()
-        day = datetime.date.fromordinal(start + rng.randrange(datetime.date(year, 12, 31).toordinal() - start + 1))
-        if day.weekday() == 6 and rng.random() < 0.7:  # fewer activities on Sundays
-            day -= datetime.timedelta(days=1)
-        days.append(day)
-    return days
-
-
-class _People:
-    """Weighted draws of people: 35 % of the registry never takes part; the others have Pareto
-    weights (a few people come dozens of times). 70 % of a list comes from people owned in the
-    activity's base subtree, the rest from anywhere."""
-
-    def __init__(self, rng: random.Random, rows: list[tuple[int, int]], base_of: dict[int, int]):
-        active = [(pk, unit) for pk, unit in rows if rng.random() >= 0.35]
-        weights = [min(rng.paretovariate(1.15), 200.0) for _ in active]
-        self.everyone = self._pool([pk for pk, _u in active], weights)
-        by_base = defaultdict(lambda: ([], []))
-        for (pk, unit), weight in zip(active, weights, strict=True):
-            base = base_of.get(unit)
-            if base is not None:
-                by_base[base][0].append(pk)
-                by_base[base][1].append(weight)
-        self.local = {base: self._pool(ids, w) for base, (ids, w) in by_base.items()}
-        self.rng = rng
-
-    @staticmethod
-    def _pool(ids, weights):
-        return ids, list(itertools.accumulate(weights))
-
-    def draw(self, base: int | None, size: int) -> list[int]:
-        rng = self.rng
-        local = self.local.get(base)
-        size = min(size, len(self.everyone[0]))
-        chosen: dict[int, None] = {}
-        while len(chosen) < size:
-            missing = size - len(chosen)
-            near = sum(1 for _ in range(missing) if rng.random() < 0.7) if local else 0
-            if near:
-                chosen.update(dict.fromkeys(rng.choices(local[0], cum_weights=local[1], k=near)))
-            ids, cum = self.everyone
-            chosen.update(dict.fromkeys(rng.choices(ids, cum_weights=cum, k=missing - near)))
-        return list(chosen)[:size]
-
-
-def _insert_participations(columns: dict[str, list]) -> None:
-    from qiao.activities.models import Participation
-
-    table = connection.ops.quote_name(Participation._meta.db_table)
-    names = list(columns)
-    if connection.vendor == "postgresql":
-        types = {
-            "activity_id": "bigint",
-            "person_id": "bigint",
-            "unit_id": "bigint",
-            "date": "date",
-            "role": "varchar",
-            "status": "varchar",
-            "source": "varchar",
-            "first_visit_declared": "boolean",
-            "checked_in_at": "timestamptz",
-            "created": "timestamptz",
-        }
-        arrays = ", ".join(f"%s::{types[name]}[]" for name in names)
-        sql = (
-            f"INSERT INTO {table} ({', '.join(names)}, updated, notes) "
-            f"SELECT *, created, '' FROM unnest({arrays}) AS t({', '.join(names)})"
-        )
-        with search.server_cursor() as cursor:
-            cursor.execute(sql, [columns[name] for name in names])
-    else:
-        marks = ", ".join(["%s"] * len(names))
-        sql = (
-            f"INSERT INTO {table} ({', '.join(names)}, updated, notes) VALUES ({marks}, %s, '')"  # noqa: S608
-        )
-        created = names.index("created")
-        rows = [(*row, row[created]) for row in zip(*columns.values(), strict=True)]
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-
-
-def generate(
-    count: int,
-    *,
-    participations: int | None = None,
-    mean_size: float | None = None,
-    seed: int = 1,
-    batch: int = 2000,
-    today: datetime.date | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> Truth:
-    """Add `count` activities over the existing people and units, with about `participations`
-    participations in all (or `mean_size` per activity; else each kind's typical size)."""
+def load(rng, units, orgs, people, admin) -> int:
+    """Add the demo activities; returns how many participations were written."""
+    from qiao.activities import services
     from qiao.activities.defaults import ensure
     from qiao.activities.models import Activity, ActivityKind, Programme, Series, TargetGroup
-    from qiao.core.models import Unit
-    from qiao.orgs.models import Organization
-    from qiao.people.models import Person
 
-    rng = random.Random(seed)
-    today = today or datetime.date.today()
     ensure()
-    ensure_network()
-    units = list(Unit.objects.order_by("path"))
-    centre = min(units, key=lambda u: len(u.path))
-    subtree_of = {u.pk: [v.pk for v in units if v.path.startswith(u.path)] for u in units}
-    ancestors = {u.pk: [v.pk for v in units if u.path.startswith(v.path)] for u in units}  # itself included
-    base_of = {}  # unit → the child of the centre it belongs to (None for the centre)
-    for unit in units:
-        chain = [v for v in units if unit.path.startswith(v.path) and v.pk != centre.pk]
-        base_of[unit.pk] = min(chain, key=lambda v: len(v.path)).pk if chain else None
-    owners = [u for u in units if u.pk != centre.pk]
-    owner_weights = [1.0 if u.parent_id == centre.pk else 0.5 for u in owners]
-    started = time.monotonic()
-
-    people = _People(rng, list(Person.objects.order_by("pk").values_list("pk", "unit_id")), base_of)
-    if progress:
-        progress(f"people: {len(people.everyone[0]):,} who take part, in {time.monotonic() - started:.1f} s")
-    kinds = {k.code: k for k in ActivityKind.objects.filter(code__in=KINDS)}
-    groups = list(TargetGroup.objects.values_list("pk", flat=True))
-    partners = list(Organization.objects.order_by("pk").values_list("pk", flat=True)[:3000])
-    partner_cum = list(itertools.accumulate(1 / (rank + 10) for rank in range(len(partners))))
-
-    with transaction.atomic():
-        name, start, end, goal = PROGRAMME
-        programme = Programme.objects.create(unit=centre, name=name, start_date=start, end_date=end, goal=goal)
-        series = {}
-        for base in (u for u in owners if u.parent_id == centre.pk):
-            for title, kind in SERIES:
-                series[(base.pk, kind)] = series.get((base.pk, kind), []) + [
-                    Series.objects.create(unit=base, name=f"{title}·{base.name}", kind=kinds[kind])
-                ]
-        search.write_keys(
-            ContentType.objects.get_for_model(Series).pk, {s.pk: s.search_keys() for v in series.values() for s in v}
-        )
-        search.write_keys(ContentType.objects.get_for_model(Programme).pk, {programme.pk: programme.search_keys()})
-
-    codes = list(KINDS)
-    chosen_kinds = rng.choices(codes, [KINDS[c][0] for c in codes], k=count)
-    target = participations or (round(mean_size * count) if mean_size else None)
-    sizes = _sizes(rng, chosen_kinds, target)
-    specs = sorted(zip(_dates(rng, count), chosen_kinds, sizes, strict=True), key=lambda spec: spec[0])
-    editions = Counter()
-    truth = Truth()
-    activity_type = ContentType.objects.get_for_model(Activity).pk
-    postgres = connection.vendor == "postgresql"
-    added = 0
-    for offset in range(0, count, batch):
-        chunk = specs[offset : offset + batch]
-        rows, m2m = [], []
-        for day, code, _size in chunk:
-            owner = rng.choices(owners, owner_weights)[0]
-            base = base_of[owner.pk]
-            fields = {}
-            pool = series.get((base, code)) if base is not None else None
-            if pool and rng.random() < 0.5:
-                one = rng.choice(pool)
-                editions[one.pk] += 1
-                fields.update(series=one, edition=editions[one.pk])
-            if code in PROGRAMME_KINDS and PROGRAMME[1] <= day <= PROGRAMME[2] and rng.random() < 0.3:
-                fields["programme"] = programme
-            span = {"field-visit": 2, "training-camp": 6, "internship-batch": 60, "delegation": 3}.get(code, 0)
-            origin = rng.choice(ORIGINS)
-            kind = kinds[code]
-            title = f"{fields['series'].name}" if "series" in fields else f"{origin}青年{kind.name}"
-            rows.append(
+    kinds = {k.code: k for k in ActivityKind.objects.all()}
+    groups = {g.code: g for g in TargetGroup.objects.all()}
+    associations = [o for o in orgs if o.kind == "association"] or orgs
+    programme = Programme.objects.create(
+        unit=units["centre"], name="万名青年到惠州", start_date=datetime.date(2024, 1, 1), goal=10000
+    )
+    talks = Series.objects.create(unit=units["a"], name="学长说", kind=kinds["talk"])
+    by_unit = {}
+    for person in people:
+        by_unit.setdefault(person.unit_id, []).append(person)
+    everyone = list(people)
+    written = 0
+    start = datetime.date(2024, 1, 13)
+    for month in range(22):
+        day = start + datetime.timedelta(days=30 * month)
+        for kind, title, unit_key, partner, size in ACTIVITY_PLAN:
+            if (month + len(title)) % 3:
+                continue
+            unit = units[unit_key]
+            activity = services.save_activity(
+                admin,
                 Activity(
-                    unit=owner,
-                    kind=kind,
-                    title=title[:200],
+                    unit=unit,
+                    kind=kinds[kind],
+                    title=f"{title}（{day.year}年{day.month}月）",
                     start_date=day,
-                    end_date=day + datetime.timedelta(days=rng.randint(0, span)) if span else None,
-                    place=rng.choice(PLACES),
-                    **fields,
-                )
+                    end_date=day + datetime.timedelta(days=2 if kind in ("delegation", "training-camp") else 0),
+                    place="惠州",
+                    programme=programme,
+                ),
+                partners=[associations[partner % len(associations)]] if partner is not None else None,
+                target_groups=[groups["hk-youth"], groups["mo-youth"]] if kind == "delegation" else None,
             )
-            m2m.append(
-                (
-                    rng.sample(groups, rng.choice((1, 1, 2))) if groups and rng.random() < 0.6 else [],
-                    list(set(rng.choices(partners, cum_weights=partner_cum, k=rng.randint(1, 3))))
-                    if partners and rng.random() < 0.3
-                    else [],
-                )
+            pool = by_unit.get(unit.pk) or everyone
+            written += _attend(rng, admin, activity, rng.sample(pool, min(size, len(pool))), day)
+        if month % 2 == 0:  # 学长说, an edition every two months, with a speaker
+            edition = month // 2 + 1
+            talk = services.save_activity(
+                admin,
+                Activity(
+                    unit=units["a"],
+                    kind=kinds["talk"],
+                    title="学长说",
+                    start_date=day + datetime.timedelta(days=7),
+                    place="仲恺港澳青年创业基地",
+                    series=talks,
+                    edition=edition,
+                    programme=programme,
+                ),
             )
-        with transaction.atomic():
-            created = Activity.objects.bulk_create(rows, batch_size=1000)
-            if created and created[0].pk is None:  # backends without RETURNING: read the ids back
-                last = Activity.all_objects.order_by("-pk").values_list("pk", flat=True)[: len(created)]
-                for activity, pk in zip(created, reversed(list(last)), strict=True):
-                    activity.pk = pk
-            targets = Activity.target_groups.through
-            partner_rows = Activity.partners.through
-            targets.objects.bulk_create(
-                [targets(activity_id=a.pk, targetgroup_id=g) for a, (gs, _p) in zip(created, m2m, strict=True) for g in gs],
-                batch_size=5000,
-            )
-            partner_rows.objects.bulk_create(
-                [
-                    partner_rows(activity_id=a.pk, organization_id=o)
-                    for a, (_g, orgs) in zip(created, m2m, strict=True)
-                    for o in orgs
-                ],
-                batch_size=5000,
-            )
-            search.write_keys(activity_type, {a.pk: a.search_keys() for a in created})
-            columns = _participations(rng, created, chunk, people, base_of, ancestors, today, truth, postgres)
-            _insert_participations(columns)
-            added += len(columns["person_id"])
-        if progress:
-            done = offset + len(chunk)
-            rate = added / max(time.monotonic() - started, 1e-6)
-            progress(f"activities: {done:,}/{count:,}; participations: {added:,} ({rate:,.0f}/s)")
-    truth.subtree_of = subtree_of
-    truth.units = {u.pk: u.code or f"unit-{u.pk}" for u in units}
-    truth.centre = centre.pk
-    return truth
+            pool = by_unit.get(units["a"].pk) or everyone
+            chosen = rng.sample(pool, min(12, len(pool)))
+            services.add_participant(admin, talk, chosen[0], role="speaker", status="attended")
+            written += 1 + _attend(rng, admin, talk, chosen[1:], talk.start_date)
+    # an internship batch
+    batch = services.save_activity(
+        admin,
+        Activity(
+            unit=units["centre"],
+            kind=kinds["internship-batch"],
+            title="香港青年到惠州实习 第4批",
+            start_date=datetime.date(2025, 7, 1),
+            end_date=datetime.date(2025, 8, 31),
+            programme=programme,
+        ),
+    )
+    hk = [p for p in everyone if p.region == "HK"]
+    written += _internships(rng, admin, units, orgs, batch, rng.sample(hk, min(22, len(hk))))
+    return written
 
 
-def _participations(rng, activities, specs, people, base_of, ancestors, today, truth, postgres) -> dict[str, list]:
-    """The column arrays of the participations of `activities`, counted into `truth` as they go."""
-    columns = {
-        name: []
-        for name in (
-            "activity_id",
-            "person_id",
-            "unit_id",
-            "date",
-            "role",
-            "status",
-            "source",
-            "first_visit_declared",
-            "checked_in_at",
-            "created",
+POSITIONS = [
+    ("数据分析实习生", "熟悉 Excel、Python 或 SQL，普通话或粤语沟通", 6),
+    ("跨境电商运营实习生", "了解社交媒体运营，英语良好", 8),
+    ("新能源电池研发助理", "理工科在读或应届，化学、材料相关专业优先", 4),
+    ("港澳事务行政实习生", "熟悉繁简体中文写作，细心", 6),
+]
+
+
+def _internships(rng, admin, units, orgs, batch, interns) -> int:
+    """Positions at enterprises, applications from the interns and a few more, placements in the batch."""
+    from qiao.internships import services as internships
+    from qiao.internships.models import InternshipPosition
+
+    enterprises = [o for o in orgs if o.kind == "enterprise"] or orgs
+    positions = [
+        internships.save_position(
+            admin,
+            InternshipPosition(
+                unit=units["centre"],
+                organization=enterprises[index % len(enterprises)],
+                title=title,
+                requirements=requirements,
+                slots=slots,
+                start_date=batch.start_date,
+                end_date=batch.end_date,
+                place="惠州",
+            ),
         )
-    }
-    activity_ids, person_ids, unit_ids, dates = (columns[n] for n in ("activity_id", "person_id", "unit_id", "date"))
-    roles, statuses, sources, declared = (columns[n] for n in ("role", "status", "source", "first_visit_declared"))
-    checked, stamps = columns["checked_in_at"], columns["created"]
-    status_names = [name for name, _share in STATUS]
-    status_cum = list(itertools.accumulate(share for _name, share in STATUS))
-    adapt = (lambda value: value) if postgres else connection.ops.adapt_datetimefield_value
-    first, seen = truth.first, truth.seen
-    for activity, (day, code, size) in zip(activities, specs, strict=True):
-        _share, _low, _high, _typical, role, source = KINDS[code]
-        unit = activity.unit_id
-        scopes = [(scope, seen[scope], first[scope]) for scope in (None, *ancestors[unit])]
-        chosen = people.draw(base_of[unit], size)
-        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
-        stamp = adapt(moment - datetime.timedelta(days=rng.randint(1, 20)))
-        check_ins = [adapt(moment + datetime.timedelta(minutes=m)) for m in range(0, 90, 3)]
-        future = day > today
-        special = {"talk": ("speaker", rng.randint(1, 3)), "delegation": ("leader", rng.randint(1, 2))}.get(code)
-        special = special or (("guest", rng.randint(0, 5)) if code in ("event", "matchmaking") else (None, 0))
-        day_value = day if postgres else day.isoformat()
-        attended = 0
-        for index, person in enumerate(chosen):
-            status = "registered" if future else status_names[bisect.bisect(status_cum, rng.random() * status_cum[-1])]
-            activity_ids.append(activity.pk)
-            person_ids.append(person)
-            unit_ids.append(unit)
-            dates.append(day_value)
-            roles.append(special[0] if index < special[1] else role)
-            statuses.append(status)
-            sources.append(source)
-            stamps.append(stamp)
-            if status == "attended":
-                attended += 1
-                checked.append(check_ins[index % 30])
-                new = person not in seen[None]
-                for _scope, people_seen, counter in scopes:
-                    if person not in people_seen:
-                        people_seen.add(person)
-                        counter[day] += 1
-                declared.append((new if rng.random() < 0.9 else not new) if source == "import" else None)
-            else:
-                checked.append(None)
-                declared.append(None)
-        truth.attended[(unit, day)] += attended
-        truth.batches[(unit, day)] += 1
-    return columns
+        for index, (title, requirements, slots) in enumerate(POSITIONS)
+    ]
+    placed = 0
+    for number, person in enumerate(interns):
+        position = positions[number % len(positions)]
+        application = internships.apply(admin, position, person)
+        if placed < sum(p.slots for p in positions) and number % 5 != 4:
+            internships.place(admin, application, batch, outcome=rng.choice(["completed"] * 4 + ["offered_job"]))
+            placed += 1
+        elif number % 2:
+            internships.shortlist(admin, application)
+    return placed
 
 
-def periods() -> list[tuple[str, datetime.date, datetime.date]]:
-    """The periods the ground truth is written for: all years, each year, some quarters and months."""
-    first, last = min(YEARS), max(YEARS)
-    found = [("all", datetime.date(first, 1, 1), datetime.date(last, 12, 31))]
-    found += [(str(y), datetime.date(y, 1, 1), datetime.date(y, 12, 31)) for y in YEARS]
-    for year in (2020, 2024, 2026):
-        for quarter in range(4):
-            start = datetime.date(year, 3 * quarter + 1, 1)
-            end = datetime.date(year + (quarter == 3), (3 * quarter + 3) % 12 + 1, 1) - datetime.timedelta(days=1)
-            found.append((f"{year}Q{quarter + 1}", start, end))
-    found.append(("2025-07", datetime.date(2025, 7, 1), datetime.date(2025, 7, 31)))
-    found.append(("2023-2024", datetime.date(2023, 1, 1), datetime.date(2024, 12, 31)))
-    return found
+def _attend(rng, admin, activity, people, day) -> int:
+    from qiao.activities import services
 
-
-def truth(result: Truth, *, periods_of=periods) -> list[dict]:
-    """Ground-truth figures: for the whole network (unit None) and each unit's subtree, and each
-    period, the first-timers, person-times and batches that `figures()` must report for activities
-    filtered on that unit and start date between the period's ends (since = the first day)."""
-    answers = []
-    for scope in (None, *result.units):
-        units = set(result.subtree_of[scope]) if scope is not None else None
-        for label, start, end in periods_of():
-            first = sum(n for day, n in result.first[scope].items() if start <= day <= end)
-            inside = [
-                key for key in result.batches if start <= key[1] <= end and (units is None or key[0] in units)
-            ]
-            answers.append(
-                {
-                    "unit": result.units[scope] if scope is not None else None,
-                    "period": label,
-                    "date_from": start.isoformat(),
-                    "date_to": end.isoformat(),
-                    "first_timers": first,
-                    "person_times": sum(result.attended[key] for key in inside),
-                    "batches": sum(result.batches[key] for key in inside),
-                }
-            )
-    return answers
-
-
-def write_truth(result: Truth, path: str) -> int:
-    answers = truth(result)
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(answers, handle, ensure_ascii=False, indent=1)
-    return len(answers)
+    past = day <= datetime.date(2025, 10, 1)
+    for person in people:
+        roll = rng.random()
+        status = "registered" if not past else "attended" if roll < 0.85 else "absent" if roll < 0.95 else "cancelled"
+        services.add_participant(
+            admin,
+            activity,
+            person,
+            status=status,
+            first_visit_declared=rng.random() < 0.4 if activity.kind.code == "delegation" else None,
+        )
+    return len(people)
