@@ -200,14 +200,34 @@ def document_kind(cell) -> str | None:
     value = text(cell)
     if value is None:
         return None
-    key = fold(value).replace(" ", "")
-    for kind, names in _KIND_NAMES.items():
-        if key == kind or any(key == fold(name) for name in names.split()):
-            return kind
+    kind = _kind_of(fold(value).replace(" ", ""))
+    if kind is None:
+        raise ValueProblem("document_kind", f"{value!r} is not a known document type.")
+    return kind
+
+
+@functools.cache
+def _kind_names() -> dict[str, str]:
+    """Folded document-type name → kind, the first kind naming it winning (folded once, not per row)."""
+    names = {}
+    for kind, words in _KIND_NAMES.items():
+        names.setdefault(kind, kind)
+        for name in words.split():
+            names.setdefault(fold(name), kind)
+    return names
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind_of(key: str) -> str | None:
+    """The kind a folded type cell names (a whole name, else words inside it), or None. Cached: a
+    file repeats a handful of type labels on every row."""
+    found = _kind_names().get(key)
+    if found is not None:
+        return found
     for words, kind in _KIND_WORDS:
         if all(word in key for word in words):
             return kind
-    raise ValueProblem("document_kind", f"{value!r} is not a known document type.")
+    return None
 
 
 def guess_document_kind(number: str, region: str | None = None) -> str:

@@ -197,14 +197,20 @@ def _compact(value: str) -> str:
 @lru_cache(maxsize=300_000)
 def _tokens(latin: str) -> tuple[str, ...]:
     """The romanised name's tokens, lower case, sorted: equal for any order and any hyphenation."""
-    return tuple(sorted(text.latin_tokens(latin))) if latin else ()
+    return tuple(sorted(_latin_tokens(latin))) if latin else ()
+
+
+@lru_cache(maxsize=300_000)
+def _latin_tokens(latin: str) -> tuple[str, ...]:
+    """text.latin_tokens, once per distinct romanised name (sorted, joined and spelt from it)."""
+    return tuple(text.latin_tokens(latin))
 
 
 @lru_cache(maxsize=300_000)
 def _spellings(name: str, latin: str) -> tuple[str, ...]:
     """Cheap forms of a registry name to meet an incoming row's keys: the romanised name as written
     (tokens joined) and the pinyin reading of the written name, surname first and given name first."""
-    forms = ["".join(text.latin_tokens(latin))] if latin else []
+    forms = [_joined(latin)] if latin else []
     han = _compact(name)
     if han and not han.isascii():
         syllables = pinyin_syllables(han)
@@ -355,7 +361,7 @@ def _holders(content_type_id: int, keys: Iterable[str], cap: int | None = None) 
 
 @lru_cache(maxsize=300_000)
 def _joined(latin: str) -> str:
-    return "".join(text.latin_tokens(latin))
+    return "".join(_latin_tokens(latin))
 
 
 @lru_cache(maxsize=20_000)
@@ -483,9 +489,10 @@ def _records(people, ids: set[int]) -> tuple[dict[int, dict], dict[int, set]]:
     ordered = sorted(ids)
     for start in range(0, len(ordered), 10_000):
         chunk = ordered[start : start + 10_000]
-        for row in _among(people, "id", chunk).values(*SCORED_FIELDS):
+        # unordered: rows go into dicts by id (the model's ordering by name would sort them for nothing)
+        for row in _among(people, "id", chunk).order_by().values(*SCORED_FIELDS):
             records[row["id"]] = row
-        for pk, kind, number in _among(IdentityDocument.objects.all(), "person_id", chunk).values_list(
+        for pk, kind, number in _among(IdentityDocument.objects.order_by(), "person_id", chunk).values_list(
             "person_id", "kind", "number"
         ):
             documents[pk].add((kind, number))
