@@ -22,7 +22,7 @@ import secrets
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,40 +161,71 @@ def figures(
     """The figures of a set of activities (a filtered list, a series, a programme, one activity).
 
     `since` is the first day of the period the first-timers are counted for; None counts everyone
-    who attended as a first-timer unless they attended something in scope before the set's first day."""
+    who attended as a first-timer unless they attended something in scope before the set's first day.
+
+    Two passes over the participations, whatever the size of the set: one grouped by role (the
+    counts of rows), one over the distinct people who attended, read from the people table and
+    grouped by region (people, first-timers). The participations are looked up through their
+    copies of the activity's unit and date as well (see models), bounded by the set's units and
+    first and last days, so the database reads the index range of the period, not the whole table."""
     units = scope_units(user, unit)
-    activity_ids = activities.values("pk")
-    rows = Participation.objects.filter(activity__in=activity_ids)
+    bounds = activities.order_by().aggregate(first=Min("start_date"), last=Max("start_date"))
+    totals = {"registered": 0, "person_times": 0, "declared_first": 0, "first_timers": 0, "people": 0}
+    totals.update(batches=activities.count(), by_region={}, by_role={})
+    if bounds["first"] is None:
+        return totals
+    set_units = activities.order_by().values("unit_id").distinct()
+    rows = Participation.objects.filter(
+        activity__in=activities.values("pk"), unit__in=set_units, date__gte=bounds["first"], date__lte=bounds["last"]
+    )
     attended = rows.filter(status=ATTENDED)
-    totals = rows.aggregate(
-        registered=Count("pk", filter=~Q(status=ParticipationStatus.CANCELLED)),
-        person_times=Count("pk", filter=Q(status=ATTENDED)),
-        people=Count("person", filter=Q(status=ATTENDED), distinct=True),
-        declared_first=Count("pk", filter=Q(status=ATTENDED, first_visit_declared=True)),
-    )
-    first = _first_timers(activities, since, units)
-    totals["first_timers"] = first.count() if first is not None else 0
-    totals["batches"] = activities.count()
-    totals["by_region"] = dict(
-        attended.values_list("person__region").annotate(n=Count("person", distinct=True)).order_by()
-    )
-    totals["by_role"] = dict(attended.values_list("role").annotate(n=Count("pk")).order_by())
+    for role, registered, person_times, declared in (
+        rows.values_list("role")
+        .annotate(
+            registered=Count("pk", filter=~Q(status=ParticipationStatus.CANCELLED)),
+            person_times=Count("pk", filter=Q(status=ATTENDED)),
+            declared_first=Count("pk", filter=Q(status=ATTENDED, first_visit_declared=True)),
+        )
+        .order_by()
+    ):
+        totals["registered"] += registered
+        totals["person_times"] += person_times
+        totals["declared_first"] += declared
+        if person_times:
+            totals["by_role"][role] = person_times
+    since = since or bounds["first"]
+    # every participation of the set is on or after `since`: a person who attended is a first-timer
+    # unless they attended in scope before it, counted in the same pass as the people by region
+    everyone = since <= bounds["first"]
+    earlier = _in_scope(Participation.objects.filter(person=OuterRef("pk"), status=ATTENDED, date__lt=since), units)
+    for region, people, first in (
+        Person._base_manager.filter(pk__in=attended.values("person"))
+        .values_list("region")
+        .annotate(n=Count("pk"), first=Count("pk", filter=~Exists(earlier)) if everyone else Value(0))
+        .order_by()
+    ):
+        totals["by_region"][region] = people
+        totals["people"] += people
+        totals["first_timers"] += first
+    if not everyone:
+        totals["first_timers"] = _first_timers(activities, since, units).count()
     return totals
 
 
 def _first_timers(activities, since, units):
-    """Distinct people (a values queryset) who attended one of `activities` on or after `since` and
-    attended nothing in scope before it; None when the set is empty."""
+    """Distinct people (a values queryset of "person") who attended one of `activities` on or after
+    `since` and attended nothing in scope before it; None when the set is empty."""
     if since is None:
         since = activities.order_by("start_date").values_list("start_date", flat=True).first()
         if since is None:
             return None
-    earlier = _in_scope(Participation.objects.filter(person=OuterRef("person"), status=ATTENDED, date__lt=since), units)
+    earlier = _in_scope(Participation.objects.filter(person=OuterRef("pk"), status=ATTENDED, date__lt=since), units)
+    came = Participation.objects.filter(activity__in=activities.values("pk"), status=ATTENDED, date__gte=since)
     return (
-        Participation.objects.filter(activity__in=activities.values("pk"), status=ATTENDED, date__gte=since)
+        Person._base_manager.filter(pk__in=came.values("person"))
         .exclude(Exists(earlier))
-        .values("person")
-        .distinct()
+        .values(person=F("pk"))
+        .order_by()
     )
 
 

@@ -23,6 +23,10 @@ class Command(BaseCommand):
             help="Also write a delegation list of existing and new people, with FILE.truth.csv.",
         )
         parser.add_argument("--rows", type=int, default=1000, help="Rows in the --incoming file.")
+        parser.add_argument("--activities", type=int, default=0, help="Add activities with participations.")
+        parser.add_argument("--participations", type=int, default=0, help="About this many in all (--activities).")
+        parser.add_argument("--mean-batch", type=float, default=0, help="Or this many per activity on average.")
+        parser.add_argument("--truth", metavar="FILE.json", help="Write the first-timer ground truth (--activities).")
 
     def handle(self, *args, people, organizations, seed, batch, **options):
         started = time.monotonic()
@@ -35,6 +39,19 @@ class Command(BaseCommand):
             synth.organizations(organizations, seed=seed + 1, batch=batch, progress=progress)
         if people:
             synth.people(people, seed=seed, batch=batch, progress=progress)
+        if options["activities"]:
+            from qiao.core.demo import synth_activities
+
+            result = synth_activities.generate(
+                options["activities"],
+                participations=options["participations"] or None,
+                mean_size=options["mean_batch"] or None,
+                seed=seed,
+                progress=progress,
+            )
+            if options["truth"]:
+                synth_activities.write_truth(result, options["truth"])
+                self.stdout.write(f"wrote {options['truth']}")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics, so the planner uses the key index at once
         if options["incoming"]:
