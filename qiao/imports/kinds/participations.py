@@ -8,11 +8,11 @@ when the file is uploaded (participant, attended — a delegation received — b
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qiao.activities import services as activities
-from qiao.activities.models import Activity, Participation
-from qiao.core import services
+from qiao.activities.models import Activity, Participation, ParticipationStatus
+from qiao.core import history, services
 
 from ..layout import Sheet
 from . import people
@@ -57,22 +57,38 @@ def commit(
             if row.outcome == "same":
                 row.record = row.target
         written = people.commit(user, unit, plan, skip_invalid=skip_invalid, source=source, progress=progress)
-        added = already = 0
-        seen = set()
+        rows = {}
         for row in plan.rows:
             person = getattr(row, "record", None)
-            if row.outcome == "error" or person is None or person.pk in seen:
-                continue
-            seen.add(person.pk)
-            _participation, created = activities.add_participant(
-                user,
-                activity,
-                person,
-                role=role,
-                status=status,
-                first_visit_declared=row.data.get("first_visit"),
-                source="import",
-            )
-            added += created
-            already += not created
-    return {**written, "added": added, "already": already}
+            if row.outcome != "error" and person is not None:
+                rows.setdefault(person.pk, row)
+        added = _add(user, Activity.objects.select_for_update().get(pk=activity.pk), rows, role, status)
+    return {**written, "added": added, "already": len(rows) - added}
+
+
+def _add(user, activity: Activity, rows: dict, role: str, status: str) -> int:
+    """One participation per person not yet on the list, in bulk, as `add_participant` would write
+    each (the people were just written or checked by the people import, in the user's scope)."""
+    listed = set(
+        Participation.objects.filter(activity=activity, person__in=list(rows)).values_list("person", flat=True)
+    )
+    now = timezone.now()
+    fresh = [
+        Participation(
+            activity=activity,
+            person_id=person_id,
+            role=role,
+            status=status,
+            first_visit_declared=row.data.get("first_visit"),
+            source="import",
+            checked_in_at=now if status == ParticipationStatus.ATTENDED else None,
+            unit_id=activity.unit_id,
+            date=activity.start_date,
+        )
+        for person_id, row in rows.items()
+        if person_id not in listed
+    ]
+    if fresh:
+        history.touch(activity)  # the list changes: the activity's history shows it, as for one addition
+        Participation.objects.bulk_create(fresh, batch_size=500)
+    return len(fresh)
