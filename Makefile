@@ -8,6 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 STAMP := $(VENV)/.installed
+VAR := $(or $(QIAO_VAR_DIR),var)
 
 .PHONY: run test setup lint check messages demo clean serve browser-deps
 
@@ -29,10 +30,10 @@ run: setup
 	@echo
 	@echo "  Qiao is running at http://$(HOST):$(PORT)/"
 	@echo "  Log in as admin / qiao-demo-2024 (everything), or see README.md for the users of each role."
-	@echo "  Background work (large imports, duplicate scans) runs beside it; its log is var/worker.log."
+	@echo "  Background work (large imports, duplicate scans) runs beside it; its log is $(VAR)/worker.log."
 	@echo "  Stop with Ctrl-C."
 	@echo
-	@$(QIAO) db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
+	@mkdir -p $(VAR); $(QIAO) db_worker --no-reload > $(VAR)/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/gunicorn qiao.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	    --access-logfile - --timeout 120
