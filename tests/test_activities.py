@@ -488,3 +488,24 @@ def test_figures_for_every_combination_of_filters(network, make_user, history, k
             assert {k: figures[k] for k in expected} == expected, query
             checked += 1
     assert checked == (64 if who == "centre" else 32)  # base A cannot see the centre's partner
+
+
+def test_list_changes_are_in_the_activitys_history(client, network, make_user, make_activity, make_person):
+    staff = make_user("staff-a", network["a"], "staff")
+    activity = make_activity(network["a"], D(2024, 5, 1))
+    from qiao.core.context import acting
+    from qiao.core.models import ChangeRecord
+
+    person = make_person(network["a"], "陳大文")
+    with acting(user=staff, source="web"):
+        participation, _created = services.add_participant(staff, activity, person)
+        services.set_status(staff, participation, "attended")
+
+    mine = ChangeRecord.objects.filter(content_type__model="participation", object_id=participation.pk)
+    assert [r.action for r in mine.order_by("time", "id")] == ["create", "update"]
+    assert mine.order_by("-time", "-id")[0].user_name == "staff-a"
+    client.force_login(staff)
+    changes = list(client.get(f"/activities/{activity.pk}/history/").context["changes"])
+    assert {c.object_id for c in changes if c.content_type.model == "participation"} == {participation.pk}
+    client.force_login(make_user("staff-b", network["b"], "staff"))
+    assert client.get(f"/activities/{activity.pk}/history/").status_code == 404

@@ -170,7 +170,9 @@ def test_a_new_person_registers_and_appears_as_registered(client, activity):
     assert (participation.person, participation.status, participation.source) == (person, "registered", "registration")
     assert participation.first_visit_declared is True
     # history without a user, search keys with the document and the phone
-    record = ChangeRecord.objects.filter(object_id=person.pk, action="create").latest("id")
+    record = ChangeRecord.objects.filter(content_type__model="person", object_id=person.pk, action="create").latest(
+        "id"
+    )
     assert record.user_id is None and record.after["phones"] == ["+85291234567"]
     assert list(search(Person.objects.all(), "A1234563")) == [person]
     assert list(search(Person.objects.all(), "91234567")) == [person]

@@ -236,11 +236,9 @@ class Participation(ChangeLoggedModel):
         self.unit_id, self.date = activity.unit_id, activity.start_date
         super().save(*args, **kwargs)
 
-    def history_root(self):
-        return self.activity
-
-    def history_summary(self) -> dict:
-        return {"person": self.person_id, "role": self.role, "status": self.status}
+    # Its own history entries (not a snapshot of the whole list on every check-in); the activity's
+    # history page shows them with its own.
+    history_exclude = ("created", "updated", "unit", "date")
 
     RANK = {"attended": 3, "registered": 2, "absent": 1, "cancelled": 0}
 
@@ -278,5 +276,3 @@ class Attachment(ChangeLoggedModel):
     def __str__(self) -> str:
         return self.caption or self.file.name.rsplit("/", 1)[-1]
 
-    def history_root(self):
-        return self.activity

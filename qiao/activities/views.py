@@ -124,6 +124,20 @@ class ActivityHistoryView(generic.ObjectHistoryView):
     queryset = Activity.objects.all()
     base_template = "activities/activity.html"
 
+    def related_history(self):
+        from qiao.core.models import ChangeRecord
+
+        from .models import Attachment
+
+        # participations and attachments, including removed ones (their last entry names the activity)
+        records = ChangeRecord.objects.filter(after__activity_id=self.object.pk) | ChangeRecord.objects.filter(
+            before__activity_id=self.object.pk
+        )
+        return [
+            (model, records.filter(content_type__model=model._meta.model_name).values("object_id"))
+            for model in (Participation, Attachment)
+        ]
+
 
 class ActivityEditView(generic.ObjectEditView):
     queryset = Activity.objects.all()

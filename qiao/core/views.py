@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -194,9 +194,16 @@ class ObjectHistoryView(ObjectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         content_type = ContentType.objects.get_for_model(type(self.object))
-        context["changes"] = ChangeRecord.objects.filter(content_type=content_type, object_id=self.object.pk)[:200]
+        records = Q(content_type=content_type, object_id=self.object.pk)
+        for model, ids in self.related_history():
+            records |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+        context["changes"] = ChangeRecord.objects.filter(records)[:200]
         context["base_template"] = self.base_template
         return context
+
+    def related_history(self):
+        """(model, ids) of records with their own history that this record's page also shows."""
+        return []
 
 
 class ObjectEditView(ObjectMixin, TemplateView):

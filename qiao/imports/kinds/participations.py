@@ -89,6 +89,7 @@ def _add(user, activity: Activity, rows: dict, role: str, status: str) -> int:
         if person_id not in listed
     ]
     if fresh:
-        history.touch(activity)  # the list changes: the activity's history shows it, as for one addition
         Participation.objects.bulk_create(fresh, batch_size=500)
+        for participation in fresh:  # the history entry a save would write
+            history.remember(participation, None)
     return len(fresh)
