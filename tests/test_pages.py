@@ -199,3 +199,25 @@ def test_every_export_is_logged_with_who_what_and_how_many(client, site):
     assert entry.user == site["users"]["staff"]
     assert entry.data["model"] == "people.Person" and entry.data["rows"] == 1 and entry.data["format"] == "xlsx"
     assert entry.data["filters"] == {"gender": [""], "q": ["陈"]}
+
+
+def test_shared_lists_are_edited_by_network_administrators_only(client, network, make_user):
+    from qiao.activities.models import ActivityKind
+
+    client.force_login(make_user("admin-a", network["a"], "admin"))
+    assert client.get("/lists/").status_code == 403  # a base's administrator: the lists are everyone's
+    client.force_login(make_user("admin-centre", network["centre"], "admin"))
+    assert client.get("/lists/activity-kinds/").status_code == 200
+    response = client.post(
+        "/lists/activity-kinds/",
+        {"code": "youth-forum", "name": "青年论坛", "name_hant": "青年論壇", "name_en": "Youth forum", "position": 20},
+    )
+    assert response.status_code == 302 and str(ActivityKind.objects.get(code="youth-forum")) == "Youth forum"
+    client.post("/lists/activity-kinds/", {"code": "youth-forum", "name": "青年峰会", "position": 20})
+    assert ActivityKind.objects.get(code="youth-forum").name == "青年峰会"  # the same code: changed, not doubled
+    assert client.post("/lists/activity-kinds/", {"code": "", "name": ""}).status_code == 400
+    forum = ActivityKind.objects.get(code="youth-forum")
+    client.post("/lists/activity-kinds/", {"delete": forum.pk})
+    assert not ActivityKind.objects.filter(code="youth-forum").exists()
+    assert client.get("/lists/person-roles/").status_code == 200
+    assert client.get("/lists/nonsense/").status_code == 404

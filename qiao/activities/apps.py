@@ -7,3 +7,11 @@ class ActivitiesConfig(AppConfig):
     label = "activities"
     verbose_name = _("Activities")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from qiao.core import lists
+
+        from .models import ActivityKind, TargetGroup
+
+        lists.register("activity-kinds", ActivityKind, _("Kinds of activity"))
+        lists.register("target-groups", TargetGroup, _("Target groups"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pages
+from . import lists, pages
 
 app_name = "core"
 
@@ -21,4 +21,6 @@ urlpatterns = [
     path("users/<int:pk>/", pages.UserView.as_view(), name="user"),
     path("users/<int:pk>/edit/", pages.UserEditView.as_view(), name="user_edit"),
     path("password/", pages.PasswordChangeView.as_view(), name="password_change"),
+    path("lists/", lists.ListsView.as_view(), name="lists"),
+    path("lists/<slug:slug>/", lists.ListsView.as_view(), name="list"),
 ]

@@ -6,3 +6,10 @@ class PeopleConfig(AppConfig):
     name = "qiao.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self):
+        from qiao.core import lists
+
+        from .models import PersonRole
+
+        lists.register("person-roles", PersonRole, _("Person roles"))
