@@ -166,3 +166,12 @@ def test_a_thin_row_imported_twice_is_one_person(network, make_user, make_person
     merging.merge(staff.__class__.objects.get(is_superuser=True), namesake, created)
     third = run(staff, workbook(rows))
     assert third.rows[0].target == namesake and third.counts()["same"] == 2
+
+
+def test_the_same_person_twice_in_one_file_is_reported(network, make_user):
+    staff = make_user("staff-a", network["a"], "staff")
+    twice = [GOOD[0], ["陳大文", "CHAN Tai Man", "男", "", "香港身份證", "A123456(3)", "", "", "香港"]]
+    plan = run(staff, workbook(twice))
+    assert plan.problems() == ["row 4, column F: the same identity document is in a row above: the same person twice?"]
+    written = services.commit(staff, network["a"], plan, skip_invalid=True)
+    assert written["created"] == 1 and Person.objects.filter(name="陈大文").count() == 1

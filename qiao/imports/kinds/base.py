@@ -44,6 +44,7 @@ def problem_text(code: str) -> str:
         "parent_ambiguous": _("several organisations have this name: give the parent's registration number"),
         "parent_unresolved": _("the parent organisation's row cannot be imported"),
         "duplicate": _("the same organisation is in a row above"),
+        "duplicate_person": _("the same identity document is in a row above: the same person twice?"),
         "too_long": _("the text is too long"),
     }
     return messages.get(code, code)

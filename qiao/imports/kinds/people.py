@@ -65,10 +65,12 @@ def parse(sheet: Sheet, mapping: list[str | None], row) -> RowPlan:
             document = cells.attempt(index, values.document, cells.get("document_kind"), value, region)
             if document:
                 data["documents"].append(document)
+                data.setdefault("document_column", sheet.column_letter(index))
         elif name in DOCUMENT_COLUMNS:
             document = cells.attempt(index, values.document_for_column, name, value, region)
             if document:
                 data["documents"].append(document)
+                data.setdefault("document_column", sheet.column_letter(index))
         elif name == "phone":
             phones.append((index, value))  # read after the documents, which tell where a local number is from
         elif name == "email":
@@ -144,9 +146,21 @@ def _traced(chunk: list[RowPlan], visible) -> list[RowPlan]:
     return rest
 
 
+def _twice(rows: list[RowPlan]) -> None:
+    """A row with the identity document of a row above is the same person listed twice: a problem
+    to fix or skip, not a second new record."""
+    seen = set()
+    for row in rows:
+        documents = row.data["documents"]
+        if not row.problems and any(document in seen for document in documents):
+            row.problems.append((row.data.get("document_column", ""), "duplicate_person"))
+        seen.update(documents)
+
+
 def plan(user, sheet: Sheet, mapping: list[str | None], progress: Progress = None) -> Plan:
     """The dry run: every row parsed, checked and linked to the people `user` may see."""
     rows = [parse(sheet, mapping, row) for row in sheet.rows]
+    _twice(rows)
     valid = [row for row in rows if not row.problems]
     visible = Person.objects.restrict(user)
     report(progress, len(rows) - len(valid), len(rows))
