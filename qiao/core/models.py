@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from qiao import text
@@ -99,6 +100,28 @@ class SoftDeleteModel(models.Model):
 
 # ---------------------------------------------------------------------------------------------------------
 # The service network
+
+
+class ListItem(models.Model):
+    """An entry of a list the offices edit themselves, named in three languages."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_hant = models.CharField(_("name (Traditional)"), max_length=100, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        language = (get_language() or "").lower()
+        if language.startswith("en") and self.name_en:
+            return self.name_en
+        if language in ("zh-hant", "zh-hk", "zh-tw", "zh-mo") and self.name_hant:
+            return self.name_hant
+        return self.name
 
 
 class UnitKind(models.TextChoices):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiao import identity, text
 from qiao.core.choices import Region
-from qiao.core.models import ChangeLoggedModel, OwnedModel, SoftDeleteModel
+from qiao.core.models import ChangeLoggedModel, ListItem, OwnedModel, SoftDeleteModel
 from qiao.core.search import SearchableModel
 
 
@@ -34,29 +34,12 @@ class Degree(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class PersonRole(models.Model):
+class PersonRole(ListItem):
     """An editable list of the roles a person plays for the office (youth, talent, speaker …)."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    name_hant = models.CharField(_("name (Traditional)"), max_length=100, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "code"]
+    class Meta(ListItem.Meta):
         verbose_name = _("person role")
         verbose_name_plural = _("person roles")
-
-    def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        language = (get_language() or "").lower()
-        if language.startswith("en") and self.name_en:
-            return self.name_en
-        if language in ("zh-hant", "zh-hk", "zh-tw", "zh-mo") and self.name_hant:
-            return self.name_hant
-        return self.name
 
 
 class Person(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
