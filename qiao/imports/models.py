@@ -95,7 +95,7 @@ class ImportBatch(OwnedModel):
     @property
     def is_open(self) -> bool:
         """Still to be decided: the mapping can change and the batch can be committed or cancelled."""
-        return self.status in (BatchStatus.UPLOADED, BatchStatus.CHECKED, BatchStatus.FAILED)
+        return self.status in (BatchStatus.UPLOADED, BatchStatus.CHECKED, BatchStatus.FAILED)  # services.OPEN
 
 
 class ImportRow(models.Model):

@@ -268,24 +268,42 @@ def _require(user, batch: ImportBatch) -> None:
         raise PermissionDenied(_("You may not keep records for this unit."))
 
 
+OPEN = (BatchStatus.UPLOADED, BatchStatus.CHECKED, BatchStatus.FAILED)  # see ImportBatch.is_open
+
+
+def _busy() -> ValidationError:
+    return ValidationError(_("This import is already being written or is finished."), code="state")
+
+
+def _run(batch: ImportBatch, here, task) -> ImportBatch:
+    """Do a batch's next step now (a small file) or in the background worker (a large one)."""
+    _reporter(batch.pk)(0, batch.row_count)
+    if batch.row_count <= settings.QIAO_IMPORT_INLINE_ROWS:
+        here(batch.pk)
+    else:
+        task.enqueue(batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def visible_targets(user, batch: ImportBatch, rows) -> set[int]:
+    """Ids of the known records proposed for `rows` that `user` may see: only those are named."""
+    ids = {match["id"] for row in rows for match in row.matches}
+    model = target_model(batch.kind)
+    return set(model.objects.restrict(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+
 def check(user, batch: ImportBatch, mapping: list | None = None) -> ImportBatch:
     """Run the dry run with `mapping` (or the batch's own): at once for a small file, else in the background."""
     _require(user, batch)
     if not batch.is_open:
-        raise ValidationError(_("This import is already being written or is finished."), code="state")
+        raise _busy()
     cleaned = clean_mapping(batch, batch.mapping if mapping is None else mapping)
-    if not _move(batch, (BatchStatus.UPLOADED, BatchStatus.CHECKED, BatchStatus.FAILED), BatchStatus.CHECKING,
-                 mapping=cleaned, error=""):  # fmt: skip
-        raise ValidationError(_("This import is already being written or is finished."), code="state")
-    _reporter(batch.pk)(0, batch.row_count)
-    if batch.row_count <= settings.QIAO_IMPORT_INLINE_ROWS:
-        run_check(batch.pk)
-    else:
-        from .tasks import check_batch
+    if not _move(batch, OPEN, BatchStatus.CHECKING, mapping=cleaned, error=""):
+        raise _busy()
+    from .tasks import check_batch
 
-        check_batch.enqueue(batch.pk)
-    batch.refresh_from_db()
-    return batch
+    return _run(batch, run_check, check_batch)
 
 
 def commit_batch(user, batch: ImportBatch, *, skip_invalid: bool = False) -> ImportBatch:
@@ -297,23 +315,16 @@ def commit_batch(user, batch: ImportBatch, *, skip_invalid: bool = False) -> Imp
     if blocking and not skip_invalid:
         raise ValidationError(_("Some rows have problems: fix the file, or skip those rows."), code="problems")
     if not _move(batch, (BatchStatus.CHECKED,), BatchStatus.COMMITTING, committed_by=user, skip_invalid=skip_invalid):
-        raise ValidationError(_("This import is already being written or is finished."), code="state")
-    _reporter(batch.pk)(0, batch.row_count)
-    if batch.row_count <= settings.QIAO_IMPORT_INLINE_ROWS:
-        run_commit(batch.pk)
-    else:
-        from .tasks import commit_batch as task
+        raise _busy()
+    from .tasks import commit_batch as task
 
-        task.enqueue(batch.pk)
-    batch.refresh_from_db()
-    return batch
+    return _run(batch, run_commit, task)
 
 
 def cancel(user, batch: ImportBatch) -> ImportBatch:
     _require(user, batch)
-    if not _move(batch, (BatchStatus.UPLOADED, BatchStatus.CHECKED, BatchStatus.FAILED), BatchStatus.CANCELLED,
-                 content=None):  # fmt: skip
-        raise ValidationError(_("This import is already being written or is finished."), code="state")
+    if not _move(batch, OPEN, BatchStatus.CANCELLED, content=None):
+        raise _busy()
     ImportRow.objects.filter(batch=batch).delete()
     return batch
 

@@ -184,10 +184,7 @@ class BatchView(BatchMixin, View):
         if outcome in OUTCOMES:
             rows = rows.filter(outcome=outcome)
         page = Paginator(rows, ROWS_PER_PAGE).get_page(self.request.GET.get("page"))
-        # a match is shown only when the reader may see that record too
-        ids = {m["id"] for row in page for m in row.matches}
-        model = services.target_model(batch.kind)
-        visible = set(model.objects.restrict(self.request.user).filter(pk__in=ids).values_list("pk", flat=True))
+        visible = services.visible_targets(self.request.user, batch, page)  # only those are named
         url_name = TARGET_URL[batch.kind]
         shown = []
         for row in page:

@@ -145,8 +145,6 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 raise drf.ValidationError({"outcome": [f"one of {', '.join(OUTCOMES)}"]})
             rows = rows.filter(outcome=outcome)
         page = self.paginate_queryset(rows)
-        ids = {m["id"] for row in page for m in row.matches}
-        model = services.target_model(batch.kind)
-        visible = set(model.objects.restrict(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+        visible = services.visible_targets(request.user, batch, page)
         data = ImportRowSerializer(page, many=True, context={"visible": visible, "kind": batch.kind}).data
         return self.get_paginated_response(data)
