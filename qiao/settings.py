@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "qiao.imports",
     "qiao.activities",
     "qiao.internships",
+    "qiao.policies",
+    "qiao.matching",
 ]
 
 MIDDLEWARE = [
