@@ -31,10 +31,15 @@ def _english_by_default(settings):
 
 @pytest.fixture
 def network(db):
-    from qiao.activities.defaults import ensure
+    from qiao.activities import defaults as activity_defaults
     from qiao.core.models import Unit, UnitKind
+    from qiao.matching import defaults as matching_defaults
+    from qiao.policies import defaults as policy_defaults
 
-    ensure()  # the migrations' default lists, gone after a transactional test flushed the database
+    # the migrations' default lists, gone after a transactional test flushed the database
+    activity_defaults.ensure()
+    matching_defaults.ensure()
+    policy_defaults.ensure()
 
     centre = Unit.objects.create(name="中心", kind=UnitKind.CENTRE, code="centre")
     base_a = Unit.objects.create(name="基地甲", kind=UnitKind.BASE, parent=centre, code="base-a")

@@ -6,8 +6,18 @@ from qiao.activities.api.views import ActivityViewSet, ParticipationViewSet, Pro
 from qiao.core.api.views import UnitViewSet, UserViewSet
 from qiao.imports.api.views import ImportBatchViewSet
 from qiao.internships.api.views import ApplicationViewSet, PlacementViewSet, PositionViewSet
+from qiao.matching.api.views import (
+    DemandViewSet,
+    FieldViewSet,
+    MatchViewSet,
+    PersonOpportunitiesView,
+    PersonPlanView,
+    PersonTalentView,
+    PlanViewSet,
+)
 from qiao.orgs.api.views import OrganizationViewSet
 from qiao.people.api.views import AffiliationViewSet, PersonViewSet
+from qiao.policies.api.views import PersonBenefitsView, PolicyViewSet
 
 app_name = "api"
 
@@ -25,9 +35,18 @@ router.register("activities", ActivityViewSet)
 router.register("participations", ParticipationViewSet)
 router.register("series", SeriesViewSet)
 router.register("programmes", ProgrammeViewSet)
+router.register("fields", FieldViewSet)
+router.register("demands", DemandViewSet)
+router.register("matches", MatchViewSet)
+router.register("plans", PlanViewSet)
+router.register("policies", PolicyViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("people/<int:pk>/opportunities/", PersonOpportunitiesView.as_view(), name="person-opportunities"),
+    path("people/<int:pk>/talent/", PersonTalentView.as_view(), name="person-talent"),
+    path("people/<int:pk>/plan/", PersonPlanView.as_view(), name="person-plan"),
+    path("people/<int:id>/benefits/", PersonBenefitsView.as_view(), name="person-benefits"),
     *router.urls,
 ]

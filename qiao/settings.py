@@ -1,5 +1,6 @@
 """Qiao settings: everything comes from the environment, with safe defaults for one office."""
 
+import json
 import os
 from pathlib import Path
 
@@ -235,6 +236,49 @@ QIAO_REGISTRATION_MAX_SECONDS = float(os.environ.get("QIAO_REGISTRATION_MAX_SECO
 QIAO_REGISTRATION_MAX_SUBMISSIONS = int(os.environ.get("QIAO_REGISTRATION_MAX_SUBMISSIONS", "10"))
 QIAO_REGISTRATION_WINDOW_SECONDS = int(os.environ.get("QIAO_REGISTRATION_WINDOW_SECONDS", "600"))
 QIAO_TRUST_X_FORWARDED_FOR = env_bool("QIAO_TRUST_X_FORWARDED_FOR")
+
+
+def env_numbers(name: str, defaults: dict) -> dict:
+    """`defaults` updated from a JSON object of numbers in the environment; a clear error names the variable."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    raw = os.environ.get(name) or "{}"
+    try:
+        given = json.loads(raw)
+        if not isinstance(given, dict):
+            raise ValueError("not an object")
+        return {**defaults, **{str(key): float(value) for key, value in given.items()}}
+    except (TypeError, ValueError) as error:
+        raise ImproperlyConfigured(f'{name} must be a JSON object of numbers, e.g. {{"field": 50}} ({error})') from None
+
+
+# Matching (docs/architecture.md, "Matching engine"): the points each part of the score can give (they add up to 100),
+# how close a person's field is to a demand's, BM25's parameters, how often each process reads the people changed
+# since its index was built, where the index is kept, and up to how many talent profiles the engine reads the
+# database at each query instead of keeping an index.
+MATCHING_WEIGHTS = env_numbers(
+    "QIAO_MATCHING_WEIGHTS",
+    {
+        "field": 40.0,
+        "text": 25.0,
+        "degree": 8.0,
+        "experience": 7.0,
+        "language": 5.0,
+        "work_mode": 3.0,
+        "place": 3.0,
+        "engagement": 3.0,
+        "outcome": 3.0,
+        "availability": 3.0,
+        "declined": 10.0,
+    },
+)
+MATCHING_CLOSENESS = env_numbers(
+    "QIAO_MATCHING_CLOSENESS", {"exact": 1.0, "child": 0.8, "sibling": 0.6, "parent": 0.5, "branch": 0.3, "text": 0.85}
+)
+MATCHING_BM25 = env_numbers("QIAO_MATCHING_BM25", {"k1": 1.2, "b": 0.75, "saturation": 0.4, "max_df": 0.2})
+MATCHING_REFRESH_SECONDS = float(os.environ.get("QIAO_MATCHING_REFRESH_SECONDS", "30"))
+MATCHING_INDEX_DIR = Path(os.environ.get("QIAO_MATCHING_INDEX_DIR", VAR_DIR / "matching"))
+MATCHING_LIVE_MAX = int(os.environ.get("QIAO_MATCHING_LIVE_MAX", "500"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -22,6 +22,9 @@ urlpatterns = [
     path("internships/", include("qiao.internships.urls")),
     path("register/", include("qiao.activities.public_urls")),
     path("imports/", include("qiao.imports.urls")),
+    path("matching/", include("qiao.matching.urls")),
+    path("policies/", include("qiao.policies.urls")),
+    path("submit/", include("qiao.matching.public_urls")),
     path("api/", include("qiao.api_urls")),
 ]
 

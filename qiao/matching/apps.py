@@ -7,3 +7,6 @@ class MatchingConfig(AppConfig):
     label = "matching"
     verbose_name = _("Matching")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (keep the matching index current)

@@ -146,9 +146,7 @@ class TalentProfile(ChangeLoggedModel):
     availability = models.CharField(
         _("availability"), max_length=20, choices=Availability.choices, default=Availability.OPEN
     )
-    contact_consent = models.BooleanField(
-        _("agrees to be contacted about opportunities"), default=False
-    )
+    contact_consent = models.BooleanField(_("agrees to be contacted about opportunities"), default=False)
     employment_status = models.CharField(
         _("employment status"), max_length=20, choices=EmploymentStatus.choices, blank=True
     )
@@ -235,7 +233,9 @@ class Demand(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
     work_mode = models.CharField(_("work mode"), max_length=20, choices=WorkMode.choices, blank=True)
     headcount = models.PositiveIntegerField(_("headcount"), default=1)
     amount_min = models.DecimalField(_("salary or budget from"), max_digits=14, decimal_places=2, null=True, blank=True)
-    amount_max = models.DecimalField(_("salary or budget up to"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount_max = models.DecimalField(
+        _("salary or budget up to"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     amount_period = models.CharField(
         _("salary or budget is"), max_length=10, choices=AmountPeriod.choices, default=AmountPeriod.MONTH
     )
@@ -246,6 +246,9 @@ class Demand(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     submitted = models.JSONField(
         _("as submitted"), default=dict, blank=True, editable=False, help_text=_("What the public form received.")
+    )
+    review_note = models.TextField(
+        _("review note"), blank=True, help_text=_("Why a demand sent through a public form was rejected.")
     )
 
     search_fields = ("title",)
@@ -365,9 +368,7 @@ class Plan(ChangeLoggedModel, OwnedModel):
         related_name="+",
     )
     matches = models.ManyToManyField(Match, verbose_name=_("chosen demands"), blank=True, related_name="plans")
-    benefits = models.ManyToManyField(
-        "policies.Benefit", verbose_name=_("benefits"), blank=True, related_name="plans"
-    )
+    benefits = models.ManyToManyField("policies.Benefit", verbose_name=_("benefits"), blank=True, related_name="plans")
 
     history_children = ("tasks",)
 
@@ -389,10 +390,18 @@ class PlanTask(ChangeLoggedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
     what = models.CharField(_("what"), max_length=300)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     assignee_text = models.CharField(
-        _("who (not a user)"), max_length=100, blank=True, help_text=_("A partner, an enterprise, a colleague elsewhere.")
+        _("who (not a user)"),
+        max_length=100,
+        blank=True,
+        help_text=_("A partner, an enterprise, a colleague elsewhere."),
     )
     due = models.DateField(_("by when"), null=True, blank=True)
     done = models.DateField(_("done on"), null=True, blank=True)
@@ -472,6 +481,7 @@ class ProfileSubmission(OwnedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -493,3 +503,6 @@ class IndexChange(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.at}"

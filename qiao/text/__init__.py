@@ -1,5 +1,5 @@
 """Text normalisation for Qiao: folding keys, name and organisation search keys, surname
-romanisations, noise cleanup and amount parsing. Pure Python, no Django.
+romanisations, noise cleanup, amount parsing and the terms of free text for ranking (`terms`). Pure Python, no Django.
 
 See spec/text-and-identity.md §1. Importing this package is cheap: OpenCC, pypinyin and
 ToJyutping are loaded on first use.
@@ -10,8 +10,15 @@ from .fold import ascii_fold, compact, fold, has_han, latin_tokens, to_simplifie
 from .names import MAX_KEYS, name_keys, org_keys, query_forms
 from .noise import is_pinyin_gloss, looks_like_mojibake, strip_pinyin_noise
 from .surnames import known_surnames, surname_of, surname_romanisations, surname_splits
+from .terms import STOPWORDS_EN, STOPWORDS_ZH, Terms, default_terms, stem, terms
 
 __all__ = [
+    "STOPWORDS_EN",
+    "STOPWORDS_ZH",
+    "Terms",
+    "default_terms",
+    "stem",
+    "terms",
     "MAX_KEYS",
     "ascii_fold",
     "compact",

@@ -10,6 +10,7 @@ from django.db import transaction
 from qiao import identity
 
 from . import activities as demo_activities
+from . import matching as demo_matching
 from . import names, numbers
 from . import organizations as orgdata
 
@@ -58,12 +59,14 @@ def load(stdout=None) -> dict:
             orgs = _organizations(rng, units)
             people = _people(rng, units, orgs, admin)
             participations = demo_activities.load(rng, units, orgs, people, admin)
+            matching = demo_matching.load(rng, units, orgs, people, admin)
     return {
         "units": len(units),
         "users": len(USERS) + 1,
         "organizations": len(orgs),
         "people": len(people),
         "participations": participations,
+        **matching,
     }
 
 

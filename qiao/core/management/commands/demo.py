@@ -25,7 +25,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo loaded: {units} units, {users} users, {organizations} organisations, {people} people, "
-                "{participations} participations in activities. "
+                "{participations} participations in activities, {profiles} talent profiles, {demands} demands, "
+                "{matches} matches, {policies} policies. "
                 "Every demo password is {password}.".format(password=load.PASSWORD, **counts)
             )
         )

@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from qiao.core.demo import synth
@@ -27,6 +27,13 @@ class Command(BaseCommand):
         parser.add_argument("--participations", type=int, default=0, help="About this many in all (--activities).")
         parser.add_argument("--mean-batch", type=float, default=0, help="Or this many per activity on average.")
         parser.add_argument("--truth", metavar="FILE.json", help="Write the first-timer ground truth (--activities).")
+        parser.add_argument("--profiles", type=int, default=0, help="Add talent profiles for people who have none.")
+        parser.add_argument("--demands", type=int, default=0, help="Add open demands from existing organisations.")
+        parser.add_argument(
+            "--eval",
+            metavar="FILE.json",
+            help="Write the graded evaluation set of this run's demands and profiles (--profiles and --demands).",
+        )
 
     def handle(self, *args, people, organizations, seed, batch, **options):
         started = time.monotonic()
@@ -52,6 +59,20 @@ class Command(BaseCommand):
             if options["truth"]:
                 synth_activities.write_truth(result, options["truth"])
                 self.stdout.write(f"wrote {options['truth']}")
+        if options["profiles"] or options["demands"]:
+            from qiao.core.demo import synth_matching
+
+            if options["eval"] and not (options["profiles"] and options["demands"]):
+                raise CommandError("--eval needs --profiles and --demands in the same run (the labels come from them).")
+            result = synth_matching.Result()
+            if options["profiles"]:
+                synth_matching.profiles(options["profiles"], seed=seed, batch=batch, progress=progress, truth=result)
+            made = []
+            if options["demands"]:
+                made = synth_matching.demands(options["demands"], seed=seed, truth=result, progress=progress)
+            if options["eval"]:
+                synth_matching.write_evaluation(synth_matching.evaluation(result, made), options["eval"])
+                self.stdout.write(f"wrote {options['eval']}")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics, so the planner uses the key index at once
         if options["incoming"]:
