@@ -365,4 +365,4 @@ def load(rng, units, orgs, people, admin) -> dict:
         services.save_task(
             admin, PlanTask(plan=plan, what=what, due=today + datetime.timedelta(days=days), assignee_text=who)
         )
-    return {"profiles": profiles, "demands": len(demands), "matches": matches, "policies": policies}
+    return {"profiles": profiles, "demands": len(demands), "matches": matches, "policies": len(policies)}
