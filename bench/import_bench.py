@@ -3,12 +3,19 @@
     qiao synth --people 1000000                           # a registry
     qiao synth --incoming in.xlsx --rows 10000            # a list: ~70 % known people written differently
     python bench/import_bench.py in.xlsx [--user NAME]    # reads in.truth.csv beside it
+    python bench/import_bench.py in.xlsx --commit synth-base-1   # and the commit, rolled back
 
 Runs exactly what `qiao import people in.xlsx --dry-run` runs (read the file in the sandbox, guess
 the columns, parse and validate every row, link it to the people the user may see) and times each
 step; then compares the plan with the truth: precision and recall of automatic links ("same"),
 the review queue, new people recognised as new, and the outcome per kind of change (a row counts
 under each change it carries). The user defaults to the first superuser (as the command does).
+
+With --commit UNIT it then commits the plan for that unit, as `qiao import people` does, in a
+transaction that is rolled back (the database is left as it was), and reports the whole import in
+process — read, parse, validate, link, write — in rows per second, with the processor time of this
+process and of the database server process serving it (PostgreSQL: read from /proc, same machine),
+and the WAL written: on a shared machine the wall clock alone says little.
 """
 
 import argparse
@@ -26,10 +33,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from qiao.core.context import acting  # noqa: E402
-from qiao.core.models import User  # noqa: E402
+from qiao.core.models import Unit, User  # noqa: E402
 from qiao.imports import headers, readers, services  # noqa: E402
 from qiao.people.models import Person  # noqa: E402
 
@@ -38,6 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("file")
     parser.add_argument("--user", default="")
+    parser.add_argument("--commit", default="", metavar="UNIT", help="also commit (rolled back) for this unit code")
     args = parser.parse_args()
     user = (
         User.objects.get(username=args.user) if args.user else User.objects.filter(is_superuser=True).order_by("pk")[0]
@@ -48,6 +56,7 @@ def main() -> None:
             int(r["row"]): (int(r["person_id"]) if r["person_id"] else None, r["variation"])
             for r in csv.DictReader(handle)
         }
+    clocks = [_clocks()]
     ticks = [time.perf_counter()]
     sheet = readers.read_table(path.read_bytes(), path.name)
     mapping = headers.guess_mapping(sheet.headers, "people")
@@ -55,6 +64,7 @@ def main() -> None:
     with acting(user=user, source="command"):
         plan = services.plan(user, sheet, mapping)
     ticks.append(time.perf_counter())
+    clocks.append(_clocks())
 
     outcome, by_tag = Counter(), Counter()
     for row in plan.rows:
@@ -96,6 +106,55 @@ def main() -> None:
     for tag in sorted({t for t, _v in by_tag}):
         parts = ", ".join(f"{v} {n}" for (t, v), n in sorted(by_tag.items()) if t == tag)
         print(f"  {tag:<17} {parts}")
+    print(f"dry run processor time: {_spent(clocks[0], clocks[1])}")
+    if args.commit:
+        unit = Unit.objects.get(code=args.commit)
+        with acting(user=user, source="command"), transaction.atomic():
+            wal = _wal()
+            started, before = time.perf_counter(), _clocks()
+            written = services.commit(user, unit, plan, source=path.name, skip_invalid=True)
+            ended, after = time.perf_counter(), _clocks()
+            wal = _wal() - wal if wal is not None else None
+            transaction.set_rollback(True)
+        total = ticks[2] - ticks[0] + ended - started
+        print(f"commit (rolled back): {ended - started:.1f} s, {_spent(before, after)}", end="")
+        print(f", WAL {wal / 2**20:,.0f} MB" if wal is not None else "")
+        print(f"  {written}")
+        print(f"import end to end, in process: {total:.1f} s ({rows / total:,.0f} rows/s)")
+
+
+def _clocks() -> tuple[float, float | None]:
+    """(this process's processor seconds, the database server process's, or None)."""
+    return time.process_time(), _server_seconds()
+
+
+def _server_seconds() -> float | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:  # the server on another machine
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _spent(before, after) -> str:
+    text = f"processor {after[0] - before[0]:.1f} s here"
+    if before[1] is not None and after[1] is not None:
+        text += f" + {after[1] - before[1]:.1f} s in the database"
+    return text
+
+
+def _wal() -> int | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')")
+        return int(cursor.fetchone()[0])
 
 
 if __name__ == "__main__":

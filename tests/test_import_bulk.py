@@ -11,6 +11,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from openpyxl import Workbook
 
 from qiao.core import services
@@ -224,3 +225,39 @@ def test_batched_snapshots_are_the_snapshots_of_one_record(network, make_user, k
     batched = history._snapshots(Person, people)
     assert batched == {p.pk: history.snapshot(p) for p in people}
     assert batched[known.pk]["tags"] == ["人工智能", "金融科技"] and len(batched[known.pk]["documents"]) == 2
+
+
+def test_updating_keys_writes_only_those_that_changed(network, known):
+    """search.update_keys leaves a record's unchanged keys in place and ends with exactly the keys a
+    full rewrite gives (the import's updated people, every save through search.index)."""
+    from qiao.core import search
+
+    content_type = ContentType.objects.get_for_model(Person)
+    stored = dict(SearchKey.objects.filter(content_type=content_type, object_id=known.pk).values_list("key", "id"))
+    known.phones = ["+85291234567"]
+    wanted = known.search_keys()
+    assert search.update_keys(content_type.pk, {known.pk: wanted}) == len(wanted)
+    after = dict(SearchKey.objects.filter(content_type=content_type, object_id=known.pk).values_list("key", "id"))
+    assert sorted(after) == sorted(wanted) and set(after) - set(stored) == {"85291234567", "91234567"}
+    assert all(after[key] == pk for key, pk in stored.items())  # the others were not rewritten
+    known.name_latin = ""  # a key's weight changes too: rewritten
+    wanted = known.search_keys()
+    search.update_keys(content_type.pk, {known.pk: wanted})
+    rows = SearchKey.objects.filter(content_type=content_type, object_id=known.pk)
+    assert sorted(rows.values_list("key", "weight")) == sorted(wanted.items())
+    assert search.update_keys(content_type.pk, {known.pk: {}}) == 0 and not rows.exists()
+
+
+def test_the_bulk_commit_stamps_every_person_it_writes(network, make_user, known):
+    """`updated` moves for every person created or updated (whoever keeps an index of changed people
+    reads it), and only for them."""
+    staff = make_user("staff-a", network["a"], "staff")
+    bystander = Person.objects.create(unit=network["a"], name="林美玲")
+    before = {p.pk: p.updated for p in Person.objects.all()}
+    started = timezone.now()
+    imports.commit(staff, network["a"], make_plan(staff, ROWS[:4]))
+    stamps = dict(Person.objects.values_list("pk", "updated"))
+    assert stamps[known.pk] >= started > before[known.pk]
+    assert stamps[bystander.pk] == before[bystander.pk]
+    created = [pk for pk in stamps if pk not in before]
+    assert len(created) == 2 and all(stamps[pk] >= started for pk in created)

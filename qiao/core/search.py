@@ -9,6 +9,8 @@ before pinyin before initials).
 from __future__ import annotations
 
 import contextlib
+import functools
+from collections import Counter, defaultdict
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -21,7 +23,7 @@ from qiao import text
 
 KEY_LENGTH = 120
 HIGHEST = "\U0010ffff"
-ROWS_PER_INSERT = 10_000
+READ_CHUNK = 10_000  # ids per query when reading or deleting stored keys
 
 
 class SearchableModel(models.Model):
@@ -37,78 +39,153 @@ class SearchableModel(models.Model):
         raise NotImplementedError
 
 
-def write_keys(content_type_id: int, keys_by_id: dict[int, dict[str, int]]) -> int:
-    """Insert keys ({object id: {key: weight}}) in bulk: the ORM's per-row objects cost more than the
-    database does when a million records are keyed. PostgreSQL takes the rows as four arrays in one
-    statement per ROWS_PER_INSERT rows (`unnest`); SQLite's executemany is already cheap."""
-    from .models import SearchKey
-
-    rows = [
+def _rows(content_type_id: int, keys_by_id: dict[int, dict[str, int]]) -> list[tuple[int, int, str, int]]:
+    """The key table's rows (content type, object id, key, weight) for {object id: {key: weight}}."""
+    return [
         (content_type_id, object_id, key[:KEY_LENGTH], weight)
         for object_id, keys in keys_by_id.items()
         for key, weight in keys.items()
         if key
     ]
+
+
+def write_keys(content_type_id: int, keys_by_id: dict[int, dict[str, int]]) -> int:
+    """Insert keys ({object id: {key: weight}}) in bulk: the ORM's per-row objects cost more than the
+    database does when a million records are keyed. See `_insert`."""
+    rows = _rows(content_type_id, keys_by_id)
+    _insert(rows)
+    return len(rows)
+
+
+def _insert(rows: list[tuple[int, int, str, int]]) -> None:
+    """Insert key rows, in key order. The cost of a key is mostly the upkeep of the indexes ordered by
+    key (`searchkey_lookup`, `searchkey_key_prefix`): keys arriving in random order touch a random
+    leaf page each, which at tens of millions of keys is rarely in the database's buffers; in key
+    order, neighbouring keys share their pages (bench/RESULTS.md, issue 3, third pass). PostgreSQL
+    takes the rows through binary COPY (no SQL text, no quoting in Python); SQLite's executemany is
+    already cheap."""
+    from .models import SearchKey
+
+    if not rows:
+        return
+    rows = sorted(rows, key=lambda row: (row[0], row[2], row[1]))
     table = connection.ops.quote_name(SearchKey._meta.db_table)
     columns = f"content_type_id, object_id, {connection.ops.quote_name('key')}, weight"
     if connection.vendor == "postgresql":
-        sql = (
-            f"INSERT INTO {table} ({columns}) "
-            "SELECT * FROM unnest(%s::integer[], %s::bigint[], %s::varchar[], %s::smallint[])"
-        )
-        with server_cursor() as cursor:
-            for start in range(0, len(rows), ROWS_PER_INSERT):
-                chunk = rows[start : start + ROWS_PER_INSERT]
-                cursor.execute(sql, [[row[i] for row in chunk] for i in range(4)])
+        with server_cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["int4", "int8", "varchar", "int2"])
+            for row in rows:
+                copy.write_row(row)
     else:
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s)", rows)
-    return len(rows)
+
+
+def update_keys(content_type_id: int, keys_by_id: dict[int, dict[str, int]]) -> int:
+    """Make the stored keys of these records exactly `keys_by_id` ({object id: {key: weight}}):
+    delete the stored keys no longer wanted and insert the missing ones, leaving the others alone.
+    A record whose name is unchanged and that gains a phone writes one or two keys, not its twenty-
+    five again. Returns the number of keys the records now hold (what `write_keys` would write)."""
+    from .models import SearchKey
+
+    ids = list(keys_by_id)
+    if not ids:
+        return 0
+    stored: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    table = connection.ops.quote_name(SearchKey._meta.db_table)
+    if connection.vendor == "postgresql":
+        sql = (
+            f'SELECT id, object_id, "key", weight FROM {table} '
+            "WHERE content_type_id = %s AND object_id = ANY(%s::bigint[])"
+        )
+        with server_cursor() as cursor:
+            for start in range(0, len(ids), READ_CHUNK):
+                cursor.execute(sql, [content_type_id, ids[start : start + READ_CHUNK]])
+                for pk, object_id, key, weight in cursor.fetchall():
+                    stored[object_id].append((pk, key, weight))
+    else:
+        for start in range(0, len(ids), READ_CHUNK):
+            found = SearchKey.objects.filter(
+                content_type_id=content_type_id, object_id__in=ids[start : start + READ_CHUNK]
+            )
+            for pk, object_id, key, weight in found.values_list("id", "object_id", "key", "weight"):
+                stored[object_id].append((pk, key, weight))
+    stale: list[int] = []
+    missing: list[tuple[int, int, str, int]] = []
+    total = 0
+    for object_id, keys in keys_by_id.items():
+        wanted = Counter((key, weight) for _ct, _id, key, weight in _rows(content_type_id, {object_id: keys}))
+        total += sum(wanted.values())
+        for pk, key, weight in sorted(stored.get(object_id, ())):
+            if wanted[(key, weight)] > 0:
+                wanted[(key, weight)] -= 1
+            else:
+                stale.append(pk)
+        missing += [(content_type_id, object_id, key, weight) for key, weight in wanted.elements()]
+    for start in range(0, len(stale), READ_CHUNK):
+        gone = SearchKey.objects.filter(pk__in=stale[start : start + READ_CHUNK])
+        gone._raw_delete(gone.db)  # keys have no history and no signals to honour: no need to load them
+    _insert(missing)
+    return total
 
 
 @contextlib.contextmanager
 def server_binding():
     """PostgreSQL: Django's queries inside the block bind their parameters on the server, as with
-    the `server_side_binding` option (Django's own cursor class for it). For bulk writes: Django 5.2
-    inserts many rows as arrays (UNNEST), which client-side binding quotes value by value in Python.
+    the `server_side_binding` option (Django's own cursor class for it), and send lists (arrays) in
+    binary. For bulk writes: Django 5.2 inserts many rows as arrays (UNNEST), which client-side
+    binding quotes value by value in Python, and which psycopg sends as text arrays by default,
+    escaping every quote of every string with a regular expression in Python (a JSON column such
+    as a history entry's before and after: about 2 s for 4,000 entries, against 0.4 s in binary).
     Elsewhere (SQLite) it does nothing."""
     if connection.vendor != "postgresql":
         yield
         return
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
     connection.ensure_connection()
     raw = connection.connection
     previous = raw.cursor_factory
-    raw.cursor_factory = ServerBindingCursor
+    raw.cursor_factory = _binary_arrays_cursor()
     try:
         yield
     finally:
         raw.cursor_factory = previous
 
 
+@functools.cache
+def _binary_arrays_cursor():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+    from psycopg.types.array import ListBinaryDumper
+
+    class BinaryArraysCursor(ServerBindingCursor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.adapters.register_dumper(list, ListBinaryDumper)  # this cursor's adapters only
+
+    return BinaryArraysCursor
+
+
 def server_cursor():
     """PostgreSQL only: a cursor on Django's connection (same transaction) that binds parameters on
-    the server. Django's cursors quote every value into the SQL text in Python, which for arrays of
-    thousands of keys costs more than the query; psycopg sends them in binary instead."""
+    the server and sends lists in binary (see `server_binding`). Django's cursors quote every value
+    into the SQL text in Python, which for arrays of thousands of keys costs more than the query."""
     import psycopg
+    from psycopg.types.array import ListBinaryDumper
 
     connection.ensure_connection()
-    return psycopg.Cursor(connection.connection)
+    cursor = psycopg.Cursor(connection.connection)
+    cursor.adapters.register_dumper(list, ListBinaryDumper)
+    return cursor
 
 
 def index(objs, model=None) -> int:
-    """(Re)write the keys of the given records. Returns the number of keys written."""
-    from .models import SearchKey
-
+    """(Re)write the keys of the given records (only those that changed, see `update_keys`).
+    Returns the number of keys the records hold."""
     objs = list(objs)
     if not objs:
         return 0
     model = model or type(objs[0])
     content_type = ContentType.objects.get_for_model(model)
-    stale = SearchKey.objects.filter(content_type=content_type, object_id__in=[o.pk for o in objs])
-    stale._raw_delete(stale.db)  # keys have no history and no signals to honour: no need to load them
-    return write_keys(content_type.pk, {obj.pk: obj.search_keys() for obj in objs})
+    return update_keys(content_type.pk, {obj.pk: obj.search_keys() for obj in objs})
 
 
 @receiver(post_save)

@@ -11,10 +11,13 @@ Candidates (blocking). For a batch of incoming records, in a few queries whateve
        MAX_PER_KEY + 1, so a name held by 2,000 people costs no more than a rare one);
     3. and, when the row gives a date of birth, the people born that day whose name relates to
        the row's (same written name, a shared name key, or a romanised name one slip away). This
-       finds people with common names, and romanised names with a typo, that no key finds.
+       finds people with common names, and romanised names with a typo, that no key finds;
+    4. and, when the row gives only a name and a workplace (no date of birth, document or phone),
+       the holders of its name too common for step 2 with the same employer and job title.
 
 A candidate found only by a name with a different date of birth cannot reach REVIEW (at most
-0.40 + 0.10 + 0.10 − 0.50), so looking by name and date of birth loses no decision.
+0.40 + 0.10 + 0.30 + 0.10 − 0.50 = 0.40, workplace included), so looking by name and date of birth
+loses no decision.
 
 Each candidate is scored from the evidence below; the score decides:
 
@@ -36,8 +39,19 @@ Evidence (added up, capped at 0.99 unless an identity document matches):
     same date of birth                                 +0.30; different: −0.50
     a shared phone                                     +0.30
     a shared e-mail                                    +0.30  (phone and e-mail together count 0.40)
+    same employer and same job title                   +0.30  } only with the same name: the same
+    same employer, another or no job title             +0.10  } written name, or the same romanised
+                                                              name or names read alike when one
+                                                              side has no written name; +0.10 only
+                                                              when the row holds a document, phone
+                                                              or e-mail the person does not
     same gender                                        +0.05; different: −0.30
     same region of origin                              +0.05; different: −0.30
+
+A workplace identifies nobody, but it tells namesakes apart: a row that gives only a name (no
+document, date of birth or phone) links when exactly one person of that name, gender and region
+works at the same employer with the same title (0.40 + 0.30 + 0.05 + 0.05), and goes to review when
+several do. Employers and titles are compared folded (script, case, spaces and punctuation).
 
 Two candidates at AUTO_LINK or above are themselves a duplicate to resolve: the row goes to review
 (unless one of them holds the row's document). A pair a reviewer marked "not the same person" is
@@ -51,8 +65,9 @@ objects (with only the scored fields loaded).
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -68,6 +83,7 @@ from qiao.text.romanise import pinyin_syllables
 
 from .models import DistinctPair, IdentityDocument, Person
 
+_NOT_LATIN_WORD = re.compile("[^a-z0-9]+")  # as qiao.text.fold splits romanised names
 AUTO_LINK = 0.80
 REVIEW = 0.45
 MAX_PER_KEY = 60  # a name shared by more people than this is too common to find candidates by alone
@@ -84,6 +100,8 @@ SCORED_FIELDS = (
     "region",
     "phones",
     "emails",
+    "employer",
+    "title",
     "unit_id",
     "deleted_at",
 )
@@ -99,6 +117,8 @@ REASONS = {
     "birth_conflict": _("different date of birth"),
     "phone": _("same phone"),
     "email": _("same e-mail"),
+    "employer": _("same employer"),
+    "title": _("same job title"),
     "gender": _("same gender"),
     "gender_conflict": _("different gender"),
     "region": _("same region of origin"),
@@ -118,6 +138,8 @@ class Incoming:
     documents: Sequence[tuple[str, str]] = ()
     phones: Sequence[str] = ()
     emails: Sequence[str] = ()
+    employer: str = ""
+    title: str = ""
     person_id: int | None = None  # set when the incoming record is itself in the registry
 
     @classmethod
@@ -131,6 +153,8 @@ class Incoming:
             documents=[(d.kind, d.number) for d in person.documents.all()],
             phones=list(person.phones or []),
             emails=list(person.emails or []),
+            employer=person.employer,
+            title=person.title,
             person_id=person.pk,
         )
 
@@ -202,7 +226,11 @@ def _tokens(latin: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=300_000)
 def _latin_tokens(latin: str) -> tuple[str, ...]:
-    """text.latin_tokens, once per distinct romanised name (sorted, joined and spelt from it)."""
+    """text.latin_tokens, once per distinct romanised name (sorted, joined and spelt from it). For
+    printable ASCII, which most romanised names are, the same tokens more cheaply: folding such
+    text is lower-casing it (a million-person registry compares some 100,000 distinct names)."""
+    if latin.isascii() and latin.isprintable():
+        return tuple(token for token in _NOT_LATIN_WORD.split(latin.lower()) if token)
     return tuple(text.latin_tokens(latin))
 
 
@@ -237,7 +265,11 @@ def _one_slip(a: str, b: str) -> bool:
 
 def _latin_close(a: str, b: str) -> bool:
     """Romanised names with the same tokens but for one, which is one slip away (CHAN Tai Mn)."""
-    ta, tb = _tokens(a), _tokens(b)
+    return _tokens_close(_tokens(a), _tokens(b))
+
+
+def _tokens_close(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
+    """`_latin_close` of two names' sorted tokens."""
     if not ta or len(ta) != len(tb) or ta == tb:
         return False
     rest = list(ta)
@@ -254,31 +286,29 @@ def _latin_match(a: str, b: str) -> bool:
     return bool(a and b and (_tokens(a) == _tokens(b) or _keys("", a) & _keys("", b)))
 
 
-def _evaluate(incoming: Incoming, record: dict, documents: set) -> tuple[float, list[str]]:
-    """(score, reason codes) of a registry record (a dict of SCORED_FIELDS) against `incoming`."""
-    reasons, total = [], 0.0
+def _evaluate(incoming: Incoming, record: dict, documents: set, floor: float | None = None) -> tuple[float, list[str]]:
+    """(score, reason codes) of a registry record (a dict of SCORED_FIELDS) against `incoming`.
+
+    With `floor` (REVIEW, when only records at or above it matter), whether two different names
+    read alike — the costly test: every reading of both names — is left out when the record
+    cannot reach `floor` even if they do; the score returned is then below `floor` as well."""
     ours = set(incoming.documents)
     if ours & documents:
         return 1.0, ["document"]
+    before, total = [], 0.0
     their_kinds = {kind for kind, _number in documents if kind in LIFELONG}
     if any(kind in their_kinds for kind, _number in ours):
-        reasons.append("document_conflict")
+        before.append("document_conflict")
         total -= 0.60
     name, latin = record["name"], record["name_latin"]
     same_name = bool(incoming.name) and _compact(incoming.name) == _compact(name)
     same_latin = _latin_match(incoming.name_latin, latin)
+    names: list[str] = []
     if same_name:
-        reasons.append("name")
-        total += 0.40
-        if same_latin:
-            reasons.append("latin")
-            total += 0.10
+        names, total = (["name", "latin"], total + 0.50) if same_latin else (["name"], total + 0.40)
     elif same_latin:
-        reasons.append("latin")
-        total += 0.40
-    elif _keys(incoming.name, incoming.name_latin) & _keys(name, latin) or _latin_close(incoming.name_latin, latin):
-        reasons.append("sounds")
-        total += 0.25
+        names, total = ["latin"], total + 0.40
+    reasons = []
     birth = record["birth_date"]
     if incoming.birth_date and birth:
         if incoming.birth_date == birth:
@@ -295,22 +325,52 @@ def _evaluate(incoming: Incoming, record: dict, documents: set) -> tuple[float, 
         reasons.append("email")
         contact += 0.30
     total += min(contact, 0.40)
+    # A workplace confirms a name; it identifies nobody by itself: counted only when the names agree
+    # (the written names, or the romanised ones when one side has no written name: two different
+    # written names spelt alike are two names), and worth little without the job title — or when
+    # the row carries a phone or a document that is not the person's: it stands in for details a
+    # row lacks, not for details that point elsewhere.
+    workplace, place = [], 0.0
+    if incoming.employer and (same_name or not (incoming.name and name)):
+        employer = _compact(incoming.employer)
+        if employer and employer == _compact(record["employer"] or ""):
+            title = _compact(incoming.title) if incoming.title else ""
+            elsewhere = (
+                incoming.documents
+                or (incoming.phones and "phone" not in reasons)
+                or (incoming.emails and "email" not in reasons)
+            )
+            if title and title == _compact(record["title"] or "") and not elsewhere:
+                workplace, place = ["employer", "title"], 0.30
+            else:
+                workplace, place = ["employer"], 0.10
+    after = []
     gender, region = record["gender"], record["region"]
     if incoming.gender and gender:
         if incoming.gender == gender:
-            reasons.append("gender")
+            after.append("gender")
             total += 0.05
         else:
-            reasons.append("gender_conflict")
+            after.append("gender_conflict")
             total -= 0.30
     if incoming.region and region:
         if incoming.region == region:
-            reasons.append("region")
+            after.append("region")
             total += 0.05
         else:
-            reasons.append("region_conflict")
+            after.append("region_conflict")
             total -= 0.30
-    return round(min(total, 0.99), 3), reasons
+    reachable = floor is None or round(total + 0.25 + place, 3) >= floor
+    if (
+        not names
+        and reachable
+        and (_keys(incoming.name, incoming.name_latin) & _keys(name, latin) or _latin_close(incoming.name_latin, latin))
+    ):
+        names, total = ["sounds"], total + 0.25
+    if names:  # a workplace says something only of the same name
+        reasons += workplace
+        total += place
+    return round(min(total, 0.99), 3), before + names + reasons + after
 
 
 def score(incoming: Incoming, person: Person) -> Candidate:
@@ -342,20 +402,60 @@ def _holders(content_type_id: int, keys: Iterable[str], cap: int | None = None) 
         return found
     table = connection.ops.quote_name(SearchKey._meta.db_table)
     if connection.vendor == "postgresql":
+        # one row per key, its holders as an array read in binary: a million-person registry has
+        # thousands of names held by more than `cap` people, each costing cap + 1 rows otherwise
         limit = f"LIMIT {int(cap) + 1}" if cap is not None else ""
         sql = (
-            f"SELECT k.key, s.object_id FROM unnest(%s::varchar[]) AS k(key) CROSS JOIN LATERAL "
-            f'(SELECT object_id FROM {table} WHERE content_type_id = %s AND "key" = k.key {limit}) AS s'
+            f'SELECT k.key, ARRAY(SELECT object_id FROM {table} WHERE content_type_id = %s AND "key" = k.key {limit}) '
+            "FROM unnest(%s::varchar[]) AS k(key)"
         )
         with search.server_cursor() as cursor:
-            cursor.execute(sql, [keys, content_type_id])
-            for key, object_id in cursor.fetchall():
-                found[key].append(object_id)
+            cursor.execute(sql, [content_type_id, keys], binary=True)
+            for key, object_ids in cursor.fetchall():
+                if object_ids:
+                    found[key] = object_ids
         return found
     for start in range(0, len(keys), CHUNK):
         rows = SearchKey.objects.filter(content_type_id=content_type_id, key__in=keys[start : start + CHUNK])
         for key, object_id in rows.values_list("key", "object_id"):
             found[key].append(object_id)
+    return found
+
+
+def _workplaces(content_type_id: int, keys: set[str]) -> dict[str, list[tuple[int, str, str]]]:
+    """Every holder of each name key who gives an employer and a job title, however many:
+    {key: [(id, employer, title)]}, employer and title folded (`_compact`). For the few rows that
+    give only a name and a workplace (see `_candidates`)."""
+    found: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    if not keys:
+        return found
+    table = connection.ops.quote_name(SearchKey._meta.db_table)
+    people = connection.ops.quote_name(Person._meta.db_table)
+    if connection.vendor == "postgresql":
+        sql = (
+            f'SELECT sk."key", p.id, p.employer, p.title FROM {table} sk JOIN {people} p ON p.id = sk.object_id '
+            "WHERE sk.content_type_id = %s AND sk.\"key\" = ANY(%s::varchar[]) AND p.employer <> '' AND p.title <> ''"
+        )
+        with search.server_cursor() as cursor:
+            cursor.execute(sql, [content_type_id, sorted(keys)])
+            rows = cursor.fetchall()
+    else:
+        holders: dict[int, list[str]] = defaultdict(list)
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start : start + CHUNK]
+            for key, object_id in SearchKey.objects.filter(content_type_id=content_type_id, key__in=chunk).values_list(
+                "key", "object_id"
+            ):
+                holders[object_id].append(key)
+        ids = sorted(holders)
+        rows = []
+        for start in range(0, len(ids), CHUNK):
+            people_rows = Person._base_manager.filter(pk__in=ids[start : start + CHUNK]).exclude(employer="")
+            for pk, employer, title in people_rows.exclude(title="").values_list("pk", "employer", "title"):
+                rows += [(key, pk, employer, title) for key in holders[pk]]
+    for key, pk, employer, title in rows:
+        found[key].append((pk, _compact(employer), _compact(title)))
     return found
 
 
@@ -369,21 +469,62 @@ def _simplified(character: str) -> str:
     return text.to_simplified(character)
 
 
-def _related(incoming: Incoming, keys: frozenset, name: str, latin: str) -> bool:
-    """Whether a registry name relates to the incoming one closely enough to be scored: cheap
-    comparisons first (the first character in either script before folding whole names); the
-    registry name's pinyin only for a row without a written Chinese name."""
-    if incoming.name and name:
-        ours, theirs = incoming.name.strip()[:1], name.strip()[:1]
-        if _simplified(ours) == _simplified(theirs) and _compact(incoming.name) == _compact(name):
-            return True
-    if not incoming.name_latin:
-        return False
-    if latin and (_tokens(incoming.name_latin) == _tokens(latin) or _latin_close(incoming.name_latin, latin)):
-        return True
-    if incoming.name and not incoming.name.isascii():
-        return bool(latin) and _joined(latin) in keys
-    return any(form in keys for form in _spellings(name, latin))
+@lru_cache(maxsize=300_000)
+def _first(name: str) -> str:
+    """The name's first character, in Simplified script: a cheap test before folding whole names."""
+    return _simplified(name.strip()[:1])
+
+
+@lru_cache(maxsize=300_000)
+def _latin_form(latin: str) -> tuple[tuple[str, ...], str]:
+    """(sorted tokens, tokens joined as written) of a romanised name, read once."""
+    return _tokens(latin), _joined(latin)
+
+
+def _related(incoming: Incoming, born: Iterable[tuple[int, str, str]]) -> Iterator[int]:
+    """The ids among `born` ((id, name, romanised name) of people born on the incoming date) whose
+    name relates to the incoming one closely enough to be scored: the same written name, the same
+    romanised name or one a slip away, or a reading shared. At a million people a date has some
+    seventy people born on it, so this runs some 300,000 times per 10,000 rows: the incoming name
+    is read once, cheap comparisons come first (the first character in either script before
+    folding whole names), the incoming name's readings only when needed, the registry name's
+    pinyin only for a row without a written Chinese name."""
+    name, latin = incoming.name, incoming.name_latin
+    compact = _compact(name) if name else ""
+    first = _first(name) if name else ""
+    if not latin:  # only the written name can relate
+        if name:
+            for pk, their_name, _their_latin in born:
+                if their_name and _first(their_name) == first and _compact(their_name) == compact:
+                    yield pk
+        return
+    tokens = _tokens(latin)
+    count = len(tokens)
+    written = bool(name) and not name.isascii()
+    keys = None
+    for pk, their_name, their_latin in born:
+        if name and their_name and _first(their_name) == first and _compact(their_name) == compact:
+            yield pk
+            continue
+        if their_latin:
+            theirs, joined = _latin_form(their_latin)
+            # one token a slip away: the others are the same, so one of the ends of either is shared
+            if theirs == tokens or (
+                len(theirs) == count
+                and (count == 1 or theirs[0] in tokens or theirs[-1] in tokens)
+                and _tokens_close(tokens, theirs)
+            ):
+                yield pk
+                continue
+        elif written:
+            continue
+        if keys is None:
+            keys = _keys(name, latin)
+        if written:
+            if joined in keys:
+                yield pk
+        elif any(form in keys for form in _spellings(their_name, their_latin)):
+            yield pk
 
 
 def _candidates(incomings: Sequence[Incoming], people) -> list[set[int]]:
@@ -414,6 +555,23 @@ def _candidates(incomings: Sequence[Incoming], people) -> list[set[int]]:
             if kind not in STRONG and len(holders) <= MAX_PER_KEY:
                 found.update(holders)
         by_name[index] = found
+    # a row that gives only a name and an employer (no date of birth, document or phone), whose
+    # name is too common for step 2: the holders of the name who work there with the same job title
+    # (what a workplace can tell apart, see _evaluate), filtered in the database
+    crowded: dict[int, str] = {}
+    for index in pending:
+        inc = incomings[index]
+        if inc.birth_date or inc.documents or inc.phones or inc.emails or not (inc.employer and inc.title):
+            continue
+        key = _compact(inc.name) if inc.name else next(iter(_latin_lookups(inc.name_latin)), "")
+        if key and len(names.get(key, ())) > MAX_PER_KEY:
+            crowded[index] = key
+    if crowded:
+        places = _workplaces(content_type, set(crowded.values()))
+        for index, key in crowded.items():
+            inc = incomings[index]
+            place = (_compact(inc.employer), _compact(inc.title))
+            by_name[index].update(pk for pk, employer, title in places.get(key, ()) if (employer, title) == place)
     dated = [i for i in pending if incomings[i].birth_date]
     born: dict[datetime.date, list[tuple[int, str, str]]] = defaultdict(list)
     undated: set[int] = set()
@@ -428,23 +586,22 @@ def _candidates(incomings: Sequence[Incoming], people) -> list[set[int]]:
         holders = sorted(set().union(*(by_name[i] for i in dated)))
         for start in range(0, len(holders), 10_000):
             undated.update(
-                _among(people, "id", holders[start : start + 10_000])
+                among(people, "id", holders[start : start + 10_000])
                 .filter(birth_date__isnull=True)
                 .values_list("pk", flat=True)
             )
     for index in pending:
         inc, ids = incomings[index], chosen[index]
         if inc.birth_date:
-            keys = _keys(inc.name, inc.name_latin)
             ids.update(by_name[index] & undated)
-            ids.update(pk for pk, name, latin in born.get(inc.birth_date, ()) if _related(inc, keys, name, latin))
+            ids.update(_related(inc, born.get(inc.birth_date, ())))
         else:
             ids.update(by_name[index])
         ids.discard(inc.person_id)
     return chosen
 
 
-def _among(queryset, column: str, ids: list[int]):
+def among(queryset, column: str, ids: list[int]):
     """queryset.filter(<column>__in=ids); on PostgreSQL as `= ANY(array)`, one parameter sent in
     binary (see search.server_binding), instead of ten thousand prepared and quoted one by one."""
     if connection.vendor != "postgresql":
@@ -465,7 +622,9 @@ def _link(incomings: Sequence[Incoming], people=None) -> list[Decision]:
     people = Person.objects.all() if people is None else people
     candidate_ids = _candidates(incomings, people)
     every_id = set().union(*candidate_ids) if candidate_ids else set()
-    records, documents = _records(people, every_id)
+    # documents count only for a row that gives one: the others' candidates need none read
+    with_documents = set().union(*(ids for inc, ids in zip(incomings, candidate_ids, strict=True) if inc.documents))
+    records, documents = _records(people, every_id, with_documents)
     refused = _refused_pairs(incomings, every_id)
     decisions = []
     for inc, ids in zip(incomings, candidate_ids, strict=True):
@@ -473,7 +632,7 @@ def _link(incomings: Sequence[Incoming], people=None) -> list[Decision]:
         for pk in ids:
             if pk not in records or (inc.person_id is not None and _pair(inc.person_id, pk) in refused):
                 continue
-            value, reasons = _evaluate(inc, records[pk], documents.get(pk, set()))
+            value, reasons = _evaluate(inc, records[pk], documents.get(pk, set()), REVIEW)
             scored.append((value, reasons, pk))
         decision = decide([Candidate(pk, value, reasons) for value, reasons, pk in scored])
         for candidate in decision.candidates:  # only what is kept becomes a Person
@@ -482,17 +641,21 @@ def _link(incomings: Sequence[Incoming], people=None) -> list[Decision]:
     return decisions
 
 
-def _records(people, ids: set[int]) -> tuple[dict[int, dict], dict[int, set]]:
-    """The scored fields and the documents of the people `ids` among `people` (two queries per 10,000)."""
+def _records(people, ids: set[int], documents_of: set[int] | None = None) -> tuple[dict[int, dict], dict[int, set]]:
+    """The scored fields of the people `ids` among `people`, and the documents of those among them
+    in `documents_of` (all when None); two queries per 10,000 people."""
     records: dict[int, dict] = {}
     documents: dict[int, set] = defaultdict(set)
     ordered = sorted(ids)
     for start in range(0, len(ordered), 10_000):
         chunk = ordered[start : start + 10_000]
         # unordered: rows go into dicts by id (the model's ordering by name would sort them for nothing)
-        for row in _among(people, "id", chunk).order_by().values(*SCORED_FIELDS):
+        for row in among(people, "id", chunk).order_by().values(*SCORED_FIELDS):
             records[row["id"]] = row
-        for pk, kind, number in _among(IdentityDocument.objects.order_by(), "person_id", chunk).values_list(
+    wanted = ordered if documents_of is None else sorted(documents_of & ids)
+    for start in range(0, len(wanted), 10_000):
+        chunk = wanted[start : start + 10_000]
+        for pk, kind, number in among(IdentityDocument.objects.order_by(), "person_id", chunk).values_list(
             "person_id", "kind", "number"
         ):
             documents[pk].add((kind, number))

@@ -14,12 +14,13 @@ import json
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qiao.core import history, scoping, search, services
-from qiao.core.models import ActionLog, SearchKey, Tag
+from qiao.core.models import ActionLog, Tag
 from qiao.people import linkage
 from qiao.people.models import DuplicateCandidate, Education, IdentityDocument, Person
 
@@ -39,6 +40,9 @@ DOCUMENT_REGION = {"hkid": "HK", "mo_id": "MO", "tw_id": "TW", "tw_permit": "TW"
 REASONS = {**linkage.REASONS, "imported": gettext_lazy("the same row was imported before")}
 # what a row says about a person, for its fingerprint (see RowTrace)
 TRACED = ("name", "name_latin", "gender", "birth_date", "region", "country", "employer", "title")
+# what the commit reads of a known person: `_fill`, the scope check, the search keys
+KNOWN_FIELDS = (*FILLED, "phones", "emails")
+EDUCATION_FIELDS = ("degree", "institution", "country", "field", "year")
 
 
 def parse(sheet: Sheet, mapping: list[str | None], row) -> RowPlan:
@@ -108,6 +112,8 @@ def incoming(data: dict) -> linkage.Incoming:
         documents=data["documents"],
         phones=data["phones"],
         emails=data["emails"],
+        employer=data.get("employer", ""),
+        title=data.get("title", ""),
     )
 
 
@@ -129,12 +135,16 @@ def _traced(chunk: list[RowPlan], visible) -> list[RowPlan]:
     from ..models import RowTrace
 
     prints = {row.data.setdefault("fingerprint", fingerprint(row.data)) for row in chunk}
-    found = dict(
-        RowTrace.objects.filter(fingerprint__in=prints, person__in=visible.values("pk"))
+    # by fingerprint alone (the unique index), then which of those people the user may see: joined
+    # to the people in SQL, PostgreSQL hashes the whole people table while the trace table has no
+    # statistics yet (a new registry's first imports)
+    traces = list(
+        RowTrace.objects.filter(fingerprint__in=prints)
         .order_by("fingerprint", "-created")
         .values_list("fingerprint", "person")
     )
-    people = visible.in_bulk(set(found.values())) if found else {}
+    people = visible.only(*linkage.SCORED_FIELDS).in_bulk({person for _print, person in traces}) if traces else {}
+    found = {print_: person for print_, person in traces if person in people}
     rest = []
     for row in chunk:
         person = people.get(found.get(row.data["fingerprint"]))
@@ -176,35 +186,81 @@ def plan(user, sheet: Sheet, mapping: list[str | None], progress: Progress = Non
     return Plan(KIND, rows)
 
 
+class Known:
+    """What the registry holds of a known person, as plain values (model instances cost more to
+    build than the query that reads them): the rows about the person add to it (see `_fill`)."""
+
+    def __init__(self, pk: int, unit_id: int, fields: dict, documents: list[dict], education: list[dict]):
+        self.pk, self.unit_id, self.fields = pk, unit_id, fields
+        self.documents = documents  # [{kind, number, country}], as stored
+        self.education = education  # [{degree, institution, country, field, year}], as stored
+        self.changed = self.documents_changed = self.education_changed = False
+
+    @classmethod
+    def of(cls, person: Person) -> Known:
+        return cls(
+            person.pk,
+            person.unit_id,
+            {name: getattr(person, name) for name in KNOWN_FIELDS},
+            [{"kind": d.kind, "number": d.number, "country": d.country} for d in person.documents.all()],
+            [{name: getattr(e, name) for name in EDUCATION_FIELDS} for e in person.education.all()],
+        )
+
+    def person(self) -> Person:
+        """The person as the rows left them: the fields to write and what the search keys read."""
+        person = Person(pk=self.pk, unit_id=self.unit_id, **self.fields)
+        person._prefetched_objects_cache = {"documents": self.document_records(person)}
+        return person
+
+    def document_records(self, person: Person) -> list[IdentityDocument]:
+        return _documents_of(person, self.documents)
+
+    def education_records(self, person: Person) -> list[Education]:
+        return [Education(person=person, **e) for e in self.education]
+
+
 def _fill(person: Person, data: dict) -> tuple[bool, list[dict] | None, list[dict] | None]:
-    """Add to a known person what the row knows and the registry does not; never overwrite."""
+    """`_add` for a Person (as public registration uses it): the person's fields gain what the row
+    adds; returns (changed, the documents and the education to save, or None where unchanged)."""
+    known = Known.of(person)
+    if not _add(known, data):
+        return False, None, None
+    for name, value in known.fields.items():
+        setattr(person, name, value)
+    documents = known.documents if known.documents_changed else None
+    return True, documents, known.education if known.education_changed else None
+
+
+def _add(known: Known, data: dict) -> bool:
+    """Add to a known person what the row knows and the registry does not; never overwrite.
+    Returns whether the row added anything."""
     changed = False
+    fields = known.fields
     for name in FILLED:
-        if data.get(name) and not getattr(person, name):
-            setattr(person, name, data[name])
+        if data.get(name) and not fields[name]:
+            fields[name] = data[name]
             changed = True
     for name in ("phones", "emails"):
-        new = [v for v in data[name] if v not in (getattr(person, name) or [])]
+        new = [v for v in data[name] if v not in (fields[name] or [])]
         if new:
-            setattr(person, name, [*(getattr(person, name) or []), *new])
+            fields[name] = [*(fields[name] or []), *new]
             changed = True
-    known = {(d.kind, d.number) for d in person.documents.all()}
-    added = [d for d in data["documents"] if d not in known]
-    documents = None
+    held = {(d["kind"], d["number"]): d for d in reversed(known.documents)}  # the first of each
+    added = [d for d in data["documents"] if d not in held]
     if added:
-        documents = [{"kind": k, "number": n} for k, n in sorted(known)] + [{"kind": k, "number": n} for k, n in added]
-        changed = True
-    education = None
-    if data["education"]:
-        had = [
-            {"degree": e.degree, "institution": e.institution, "country": e.country, "field": e.field, "year": e.year}
-            for e in person.education.all()
+        # written again as save_person() is given them: the held ones sorted (with their issuing
+        # country), then the new ones
+        known.documents = [held[key] for key in sorted(held)] + [
+            {"kind": k, "number": n, "country": ""} for k, n in added
         ]
+        known.documents_changed = changed = True
+    if data["education"]:
         new = {"degree": "", "institution": "", "country": "", "field": "", "year": None, **data["education"]}
-        if not any(all(e[k] == v for k, v in data["education"].items()) for e in had):
-            education = [*had, new]
-            changed = True
-    return changed, documents, education
+        if not any(all(e[k] == v for k, v in data["education"].items()) for e in known.education):
+            known.education = [*known.education, new]
+            known.education_changed = changed = True
+    known.changed |= changed
+    return changed
 
 
 def commit(
@@ -244,9 +300,27 @@ def _trace(rows: list[RowPlan]) -> None:
     traces = []
     for row in rows:
         person = getattr(row, "record", None) or row.target
+        if row.outcome == "same" and row.matches[0].reasons == ["imported"]:
+            continue  # found by this very trace (see _traced): it is there already
         if person is not None:
-            traces.append(RowTrace(fingerprint=row.data.get("fingerprint") or fingerprint(row.data), person=person))
-    RowTrace.objects.bulk_create(traces, batch_size=BATCH, ignore_conflicts=True)
+            traces.append((row.data.get("fingerprint") or fingerprint(row.data), person.pk, timezone.now()))
+    if connection.vendor != "postgresql":
+        RowTrace.objects.bulk_create(
+            [RowTrace(fingerprint=f, person_id=p, created=c) for f, p, c in traces],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        return
+    # one statement, the values as arrays: 10,000 model instances cost more than the insert
+    table = connection.ops.quote_name(RowTrace._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (fingerprint, person_id, created) "
+        "SELECT * FROM unnest(%s::varchar[], %s::bigint[], %s::timestamptz[]) ON CONFLICT DO NOTHING"
+    )
+    with search.server_cursor() as cursor:
+        for start in range(0, len(traces), BATCH * 10):
+            chunk = traces[start : start + BATCH * 10]
+            cursor.execute(sql, [[trace[i] for trace in chunk] for i in range(3)])
 
 
 def _documents_of(person: Person, documents: list[dict]) -> list[IdentityDocument]:
@@ -256,64 +330,101 @@ def _documents_of(person: Person, documents: list[dict]) -> list[IdentityDocumen
     ]
 
 
+def _load_known(ids: list[int]) -> dict[int, Known]:
+    """The known people `ids`, with their documents and education, as plain values (three queries
+    per thousand people)."""
+    known: dict[int, Known] = {}
+    for start in range(0, len(ids), BATCH * 2):
+        chunk = ids[start : start + BATCH * 2]
+        for pk, unit_id, *stored in linkage.among(Person.objects.order_by(), "id", chunk).values_list(
+            "pk", "unit_id", *KNOWN_FIELDS
+        ):
+            known[pk] = Known(pk, unit_id, dict(zip(KNOWN_FIELDS, stored, strict=True)), [], [])
+        documents = linkage.among(IdentityDocument.objects.order_by("id"), "person_id", chunk)
+        for person_id, kind, number, country in documents.values_list("person_id", "kind", "number", "country"):
+            known[person_id].documents.append({"kind": kind, "number": number, "country": country})
+        # in the model's order (latest first), as person.education.all() gives them
+        for person_id, *stored in linkage.among(Education.objects.all(), "person_id", chunk).values_list(
+            "person_id", *EDUCATION_FIELDS
+        ):
+            known[person_id].education.append(dict(zip(EDUCATION_FIELDS, stored, strict=True)))
+    return known
+
+
 def _update_known(user, rows: list) -> tuple[int, int]:
     """Known people gain what the rows know and the registry does not (see `_fill`): returns
-    (people updated, rows that changed nothing)."""
+    (people updated, rows that changed nothing). People the rows add nothing to are not written at
+    all; the others get one UPDATE for all of them, and only the search keys that changed."""
     if not rows:
         return 0, 0
     ids = list(dict.fromkeys(row.target.pk for row in rows))
-    people = {}
-    for start in range(0, len(ids), BATCH * 2):
-        chunk = ids[start : start + BATCH * 2]
-        found = {person.pk: person for person in Person.objects.filter(pk__in=chunk)}
-        # what prefetch_related("documents", "education") gives, without a queryset per person
-        for person in found.values():
-            person._prefetched_objects_cache = {"documents": [], "education": []}
-        for document in IdentityDocument.objects.filter(person_id__in=chunk):
-            found[document.person_id]._prefetched_objects_cache["documents"].append(document)
-        for item in Education.objects.filter(person_id__in=chunk):
-            found[item.person_id]._prefetched_objects_cache["education"].append(item)
-        people.update(found)
-    missing = [pk for pk in ids if pk not in people]
+    known = _load_known(ids)
+    missing = [pk for pk in ids if pk not in known]
     if missing:  # deleted since the dry run: as Person.objects.get() would
         raise Person.DoesNotExist(f"Person {missing[0]} no longer exists.")
-    changed: dict[int, Person] = {}
-    replaced_documents: dict[int, list] = {}
-    replaced_education: dict[int, list] = {}
-    unchanged = 0
-    for row in rows:
-        person = people[row.target.pk]
-        did_change, documents, education = _fill(person, row.data)
-        if not did_change:
-            unchanged += 1
-            continue
-        changed[person.pk] = person
-        if documents is not None:  # the next row about the same person sees these
-            replaced_documents[person.pk] = person._prefetched_objects_cache["documents"] = _documents_of(
-                person, documents
-            )
-        if education is not None:
-            replaced_education[person.pk] = person._prefetched_objects_cache["education"] = [
-                Education(person=person, **e) for e in education
-            ]
+    unchanged = sum(1 for row in rows if not _add(known[row.target.pk], row.data))
+    changed = {pk: state.person() for pk, state in known.items() if state.changed}
     if not changed:
         return 0, unchanged
-    _check_change(user, list(changed.values()))
+    people = list(changed.values())
+    _check_change(user, people)
     before = history.snapshots(Person, list(changed))  # the database still holds the before-state
     now = timezone.now()
-    fields = (*FILLED, "phones", "emails")
-    for person in changed.values():
+    for person in people:
         history.remember(person, before[person.pk])
         person.updated = now
-        # what save() writes (an UPDATE of one row; no signals, the history entry is remembered above)
-        Person.objects.filter(pk=person.pk).update(updated=now, **{name: getattr(person, name) for name in fields})
-    # replaced as save_person() replaces them; the delete signals would only re-take before-states
-    _raw_delete(IdentityDocument.objects.filter(person_id__in=list(replaced_documents)))
-    IdentityDocument.objects.bulk_create([d for docs in replaced_documents.values() for d in docs], batch_size=BATCH)
-    _raw_delete(Education.objects.filter(person_id__in=list(replaced_education)))
-    Education.objects.bulk_create([e for items in replaced_education.values() for e in items], batch_size=BATCH)
-    _index(list(changed.values()), replace=True)
+    # what save() writes for each (no signals: the history entries are remembered above)
+    _write_fields(people, (*FILLED, "phones", "emails"), now)
+    # documents and education replaced as save_person() replaces them (the delete signals would only
+    # re-take before-states)
+    documents = [pk for pk in changed if known[pk].documents_changed]
+    _raw_delete(IdentityDocument.objects.filter(person_id__in=documents))
+    IdentityDocument.objects.bulk_create(
+        [d for pk in documents for d in changed[pk]._prefetched_objects_cache["documents"]], batch_size=BATCH
+    )
+    education = [pk for pk in changed if known[pk].education_changed]
+    _raw_delete(Education.objects.filter(person_id__in=education))
+    Education.objects.bulk_create(
+        [e for pk in education for e in known[pk].education_records(changed[pk])], batch_size=BATCH
+    )
+    content_type = ContentType.objects.get_for_model(Person)
+    search.update_keys(content_type.pk, {person.pk: person.search_keys() for person in people})
     return len(changed), unchanged
+
+
+def _write_fields(people: list[Person], names: tuple[str, ...], now) -> None:
+    """UPDATE the fields `names` and `updated` of many people. PostgreSQL: one statement for all,
+    the values as arrays bound on the server (`UPDATE … FROM unnest(…)`), where `bulk_update`
+    builds a CASE per field and Django's per-row update() costs a round trip each."""
+    if connection.vendor != "postgresql":
+        for person in people:
+            Person.objects.filter(pk=person.pk).update(updated=now, **{name: getattr(person, name) for name in names})
+        return
+    fields = [Person._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    arrays, values = [], [[person.pk for person in people]]
+    for field in fields:
+        kind = field.db_type(connection).split("(")[0]
+        if kind == "jsonb":  # sent as text, read by the server
+            arrays.append("%s::text[]")
+            values.append([json.dumps(getattr(person, field.attname)) for person in people])
+        else:
+            arrays.append(f"%s::{kind}[]")
+            values.append([getattr(person, field.attname) for person in people])
+    columns = ", ".join(quote(field.column) for field in fields)
+    assignments = ", ".join(
+        f"{quote(field.column)} = v.{quote(field.column)}" + ("::jsonb" if field.db_type(connection) == "jsonb" else "")
+        for field in fields
+    )
+    table = quote(Person._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET {assignments}, {quote('updated')} = %s "
+        f"FROM unnest(%s::bigint[], {', '.join(arrays)}) AS v(id, {columns}) WHERE {table}.id = v.id"
+    )
+    with search.server_cursor() as cursor:
+        for start in range(0, len(people), BATCH * 2):
+            chunk = slice(start, start + BATCH * 2)
+            cursor.execute(sql, [now, *(column[chunk] for column in values)])
 
 
 def _check_change(user, people: list[Person]) -> None:
@@ -342,6 +453,7 @@ def _create_new(user, unit, rows: list, progress: Progress, done: int, total: in
     queues the pair for a reviewer. Returns (created, queued)."""
     created = queued = 0
     tags: dict[str, Tag] = {}
+    keys: dict[int, dict[str, int]] = {}
     for start in range(0, len(rows), BATCH):
         chunk = rows[start : start + BATCH]
         people = []
@@ -375,7 +487,7 @@ def _create_new(user, unit, rows: list, progress: Progress, done: int, total: in
         IdentityDocument.objects.bulk_create(documents, batch_size=BATCH)
         Education.objects.bulk_create(education, batch_size=BATCH)
         Person.tags.through.objects.bulk_create(links, batch_size=BATCH)
-        _index(people, replace=False)
+        keys.update((person.pk, person.search_keys()) for person in people)
         candidates = []
         for row, person in zip(chunk, people, strict=True):
             if row.outcome == "review":
@@ -389,15 +501,9 @@ def _create_new(user, unit, rows: list, progress: Progress, done: int, total: in
         created += len(people)
         queued += len(candidates)
         report(progress, done + start + len(chunk), total)
+    # all at once: in one pass in key order, the key indexes' pages are each visited once
+    search.write_keys(ContentType.objects.get_for_model(Person).pk, keys)
     return created, queued
-
-
-def _index(people: list[Person], *, replace: bool) -> None:
-    """Search keys as `search.index()` writes them, for many people at once."""
-    content_type = ContentType.objects.get_for_model(Person)
-    if replace:
-        _raw_delete(SearchKey.objects.filter(content_type=content_type, object_id__in=[p.pk for p in people]))
-    search.write_keys(content_type.pk, {person.pk: person.search_keys() for person in people})
 
 
 def _raw_delete(queryset) -> None:

@@ -69,6 +69,15 @@ def test_mojibake_is_rejected(garbled):
     assert caught.value.code == "mojibake"
 
 
+def test_text_is_cached_per_value_and_type_and_problems_are_raised_every_time():
+    for _ in range(2):  # the second time from the cache
+        with pytest.raises(ValueProblem) as caught:
+            text("é™³å¤§æ–‡")
+        assert caught.value.code == "mojibake"
+    assert (text(1), text(1.0), text(True), text(1.5)) == ("1", "1", "TRUE", "1.5")
+    assert text("  港鐵公司 ") == text("港鐵公司") == "港鐵公司"
+
+
 @given(st.one_of(st.text(), st.text(alphabet="陳大文創新 (chuàng)（kē）\n\u3000\u200b")), st.booleans(), st.booleans())
 def test_text_is_idempotent(cell, numeric, multiline):
     try:
