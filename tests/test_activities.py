@@ -197,7 +197,9 @@ def test_list_figures_equal_the_rows_behind_them(client, network, make_user, his
         visible_units &= set(
             Unit.objects.filter(path__startswith=network[params["unit"]].path).values_list("pk", flat=True)
         )
-    everyone = Participation.objects.filter(status="attended", unit__in=visible_units)
+    everyone = Participation.objects.filter(
+        status="attended", unit__in=visible_units, activity__deleted_at__isnull=True
+    )
     first = {
         p.person_id
         for p in attended
@@ -438,7 +440,8 @@ def _brute_force(user, shown, since, unit_path=None):
     }
     if unit_path:
         scope &= set(Unit.objects.filter(path__startswith=unit_path).values_list("pk", flat=True))
-    everyone = list(Participation.objects.filter(status="attended", unit__in=scope).values_list("person", "date"))
+    everyone = Participation.objects.filter(status="attended", unit__in=scope, activity__deleted_at__isnull=True)
+    everyone = list(everyone.values_list("person", "date"))
     first = {
         p.person_id
         for p in attended

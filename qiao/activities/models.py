@@ -2,15 +2,16 @@
 internship batch — grouped in series (学长说 第20期) and programmes (万名青年到惠州), with the
 people who took part.
 
-A participation keeps copies of its activity's date and owning unit (`date`, `unit`): the
-figures of a list (person-times, distinct people, first-timers) are then one indexed query on
-one table, even with ten million participations. The copies are kept in step by the services.
+A participation keeps copies of its activity's date and owning unit (`date`, `unit`), kept in
+step by `Activity.save`. The figures of a list (person-times, distinct people, first-timers) come
+from two stored aggregates derived from the participations, ActivityTally and FirstAttendance
+(see aggregates.py and services.figures), kept exact on every write.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -147,6 +148,33 @@ class Activity(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
 
     search_fields = ("title", "place")
 
+    # what its participations' copies and the stored figures of its people depend on
+    FIGURE_FIELDS = ("unit_id", "start_date", "kind_id", "programme_id", "deleted_at")
+
+    def save(self, *args, **kwargs) -> None:
+        """Saves; when its unit or date changed, its participations' copies follow, and when what the
+        stored figures of its people depend on changed (unit, date, kind, programme, in the trash or
+        not), those are computed again, in the same transaction."""
+        from . import aggregates
+
+        before = None
+        if self.pk is not None:
+            before = Activity._base_manager.filter(pk=self.pk).values_list(*self.FIGURE_FIELDS).first()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if before is None:
+                return
+            after = tuple(getattr(self, name) for name in self.FIGURE_FIELDS)
+            if (before[0], before[1]) != (after[0], after[1]):
+                Participation.objects.filter(activity=self).exclude(unit=self.unit_id, date=self.start_date).update(
+                    unit=self.unit_id, date=self.start_date
+                )
+            if before[:4] != after[:4] or (before[4] is None) != (after[4] is None):
+                aggregates.refresh(people=self.attendee_ids())
+
+    def attendee_ids(self) -> list[int]:
+        return list(self.participations.filter(status="attended").values_list("person_id", flat=True))
+
     def search_keys(self) -> dict[str, int]:
         keys = {text.compact(self.title): 0}
         if self.place:
@@ -204,15 +232,41 @@ class Participation(ChangeLoggedModel):
         indexes = [
             models.Index(fields=["unit", "date", "status"], name="participation_unit_date"),
             models.Index(fields=["person", "status", "date"], name="participation_person_date"),
+            # who came to a set of activities: an index-only scan of the attended rows (figures)
+            models.Index(
+                fields=["activity", "person"], condition=models.Q(status="attended"), name="participation_attended"
+            ),
+            # a person's attended participations, read from the index alone: their stored first
+            # attendances computed again (aggregates.refresh)
+            models.Index(
+                fields=["person"],
+                include=["date", "unit", "activity"],
+                condition=models.Q(status="attended"),
+                name="participation_person_attended",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.activity}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        participation = super().from_db(db, field_names, values)
+        participation._stored_as = (participation.__dict__.get("activity_id"), participation.__dict__.get("person_id"))
+        return participation
+
     def save(self, *args, **kwargs) -> None:
+        """Saves with the activity's unit and date, and brings the stored figures of the activity and
+        the person (and of the ones it was on before, when it moved) up to date in the same transaction."""
+        from . import aggregates
+
         activity = self.activity
         self.unit_id, self.date = activity.unit_id, activity.start_date
-        super().save(*args, **kwargs)
+        was = getattr(self, "_stored_as", (None, None))
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            aggregates.refresh(activities=[self.activity_id, was[0]], people=[self.person_id, was[1]])
+        self._stored_as = (self.activity_id, self.person_id)
 
     # Its own history entries (not a snapshot of the whole list on every check-in); the activity's
     # history page shows them with its own.
@@ -234,6 +288,104 @@ class Participation(ChangeLoggedModel):
             kept.save()
             mine.delete()
 
+    @classmethod
+    def after_merge(cls, survivor, other) -> None:
+        """The other record's participations are the survivor's now: their first attendances follow."""
+        from . import aggregates
+
+        aggregates.refresh(people=[survivor.pk, other.pk])
+
+
+class ActivityTally(models.Model):
+    """Stored counts of one activity's list for one role: the participations not cancelled, attended,
+    and attended with a self-declared first visit. `services.figures()` sums these over a set of
+    activities instead of counting ten million participations. Derived data, never edited: kept
+    exact by `aggregates.refresh()` on every write of participations, rebuilt by `qiao
+    activity_figures --rebuild`."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+", db_index=False)  # see Meta
+    role = models.CharField(max_length=20)
+    registered = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    declared_first = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # PostgreSQL: a set's tallies are read from this index alone
+            models.UniqueConstraint(
+                fields=["activity", "role"],
+                include=["registered", "attended", "declared_first"],
+                name="activity_tally_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}/{self.role}: {self.attended}"
+
+
+class Facet(models.IntegerChoices):
+    """What a FirstAttendance row is about: attendance at anything, or at one kind of activity, one
+    target group's, one programme's, or in one year (`value`: the kind, group or programme id, the year)."""
+
+    ANY = 0, "any"
+    KIND = 1, "kind"
+    GROUP = 2, "target group"
+    PROGRAMME = 3, "programme"
+    YEAR = 4, "year"
+
+
+class FirstAttendance(models.Model):
+    """A person's first attended day at the live activities of one unit (`unit` None: of the whole
+    network), of one facet (see Facet; facets other than ANY are kept for the whole network only),
+    with a copy of their region of origin.
+
+    The first-timers of a scope and period are the people whose earliest ANY row over the scope's
+    units is in the period, and the people who came to every activity of a scope, or of the whole
+    network's activities of one kind, target group, programme or year, are that scope's or facet's
+    rows: `services.figures()` reads these (a few rows per person who ever came) instead of
+    participations and people. Derived data like ActivityTally; `region` follows the person's
+    through a database trigger on the people table (see `aggregates.REGION_TRIGGER`), so that no
+    way of writing people (the imports update them in bulk SQL) can leave it behind.
+
+    `person_id` is a plain number, not a foreign key, so that merging people leaves these rows to
+    `Participation.after_merge` (which computes them again) instead of moving them."""
+
+    person_id = models.BigIntegerField()
+    unit = models.ForeignKey("core.Unit", null=True, on_delete=models.CASCADE, related_name="+")
+    facet = models.PositiveSmallIntegerField(choices=Facet.choices, default=Facet.ANY)
+    value = models.BigIntegerField(default=0)
+    date = models.DateField()
+    region = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person_id", "unit", "facet", "value"],
+                condition=models.Q(unit__isnull=False),
+                include=["date", "region"],
+                name="first_attendance_once",
+            ),
+            # also how figures() finds an attendee's region and first day in the network (PostgreSQL:
+            # from the index alone)
+            models.UniqueConstraint(
+                fields=["person_id", "facet", "value"],
+                condition=models.Q(unit__isnull=True),
+                include=["date", "region"],
+                name="first_attendance_once_overall",
+            ),
+        ]
+        indexes = [
+            # a scope's or facet's people, with their first day and region; who came before a day
+            models.Index(
+                fields=["facet", "value", "unit", "date", "person_id"],
+                include=["region"],
+                name="first_attendance_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.unit_id or '*'}/{self.facet}:{self.value}: {self.date}"
+
 
 class Attachment(ChangeLoggedModel):
     """A photo or document of an activity, kept under the media folder."""
@@ -253,4 +405,3 @@ class Attachment(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return self.caption or self.file.name.rsplit("/", 1)[-1]
-

@@ -22,14 +22,15 @@ import secrets
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Value
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiao.core import scoping, services
 from qiao.people.models import Person
 
-from .models import Activity, Participation, ParticipationStatus
+from .models import Activity, ActivityTally, Facet, FirstAttendance, Participation, ParticipationStatus
 
 ATTENDED = ParticipationStatus.ATTENDED
 
@@ -38,15 +39,14 @@ ATTENDED = ParticipationStatus.ATTENDED
 
 
 def save_activity(user, activity: Activity, **m2m) -> Activity:
-    """Create or update an activity; its participations follow its unit and date."""
+    """Create or update an activity; its participations follow its unit and date, and the stored
+    figures of its people follow its unit, date, kind, programme and target groups (Activity.save,
+    and a signal for the target groups)."""
 
     def after(saved: Activity) -> None:
         if saved.registration_open and not saved.registration_token:
             saved.registration_token = secrets.token_urlsafe(12)
             saved.save(update_fields=["registration_token"])
-        Participation.objects.filter(activity=saved).exclude(unit=saved.unit_id, date=saved.start_date).update(
-            unit=saved.unit_id, date=saved.start_date
-        )
 
     return services.save(user, activity, m2m={k: v for k, v in m2m.items() if v is not None}, after=after)
 
@@ -147,8 +147,72 @@ def scope_units(user, unit=None) -> frozenset[int] | None:
     return frozenset(subtree) if visible is None else frozenset(subtree & set(visible))
 
 
+WHOLE = 2000  # from this many activities, look whether a set is all of a scope's or a facet's
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _network(units) -> frozenset[int] | None:
+    """The scope's units, or None when they are every unit (the whole network's stored rows)."""
+    if units is not None:
+        from qiao.core.models import Unit
+
+        if len(units) == Unit.objects.count():
+            return None
+    return units
+
+
+def _scope_rows(units, alias: str = "") -> tuple[str, list, bool]:
+    """The SQL condition on a scope's FirstAttendance rows (ANY), its parameters, and whether a
+    person may have several rows in it (one per unit) rather than one (the whole network's)."""
+    condition = f"{alias}facet = {Facet.ANY} AND {alias}value = 0 AND "
+    if units is None:
+        return f"{condition}{alias}unit_id IS NULL", [], False
+    if not units:
+        return "1 = 0", [], False
+    return f"{condition}{alias}unit_id IN ({', '.join(['%s'] * len(units))})", sorted(units), True
+
+
 def _in_scope(queryset, units):
     return queryset if units is None else queryset.filter(unit__in=units)
+
+
+def _whole(units, head: dict, chosen) -> tuple[int, int] | None:
+    """(facet, value) when the set is every live activity of the scope (Facet.ANY) or, for the
+    whole network, of one kind, year, programme or target group: then its people are the stored
+    rows of that facet. The counts prove it: the set is live and in scope, and all of it has the
+    facet (from `head`), and as many live activities in scope have it as the set has."""
+    batches = head["batches"]
+    if batches < WHOLE or head["inside"] != batches:
+        return None
+    live = Activity.objects.all()
+    if _in_scope(live, units).count() == batches:
+        return Facet.ANY, 0
+    if units is not None:  # facets are stored for the whole network only
+        return None
+    if head["kinds"] == 1 and live.filter(kind=head["the_kind"]).count() == batches:
+        return Facet.KIND, head["the_kind"]
+    year = head["first"].year
+    if head["last"].year == year and live.filter(start_date__year=year).count() == batches:
+        return Facet.YEAR, year
+    programme = head["the_programme"]
+    if head["programmes"] == 1 and head["in_programme"] == batches:
+        if live.filter(programme=programme).count() == batches:
+            return Facet.PROGRAMME, programme
+        return None
+    # a target group: one of the groups of any one activity of the set, with as many live activities
+    # as the set, all of them in the set
+    links = Activity.target_groups.through.objects
+    one = chosen.order_by()[:1]
+    for group in links.filter(activity__in=one).values_list("targetgroup_id", flat=True):
+        if (
+            live.filter(target_groups=group).count() == batches
+            and links.filter(targetgroup_id=group, activity__in=chosen).count() == batches
+        ):
+            return Facet.GROUP, group
+    return None
 
 
 def figures(
@@ -163,29 +227,36 @@ def figures(
     `since` is the first day of the period the first-timers are counted for; None counts everyone
     who attended as a first-timer unless they attended something in scope before the set's first day.
 
-    Two passes over the participations, whatever the size of the set: one grouped by role (the
-    counts of rows), one over the distinct people who attended, read from the people table and
-    grouped by region (people, first-timers). The participations are looked up through their
-    copies of the activity's unit and date as well (see models), bounded by the set's units and
-    first and last days, so the database reads the index range of the period, not the whole table."""
-    units = scope_units(user, unit)
-    bounds = activities.order_by().aggregate(first=Min("start_date"), last=Max("start_date"))
-    totals = {"registered": 0, "person_times": 0, "declared_first": 0, "first_timers": 0, "people": 0}
-    totals.update(batches=activities.count(), by_region={}, by_role={})
-    if bounds["first"] is None:
-        return totals
-    set_units = activities.order_by().values("unit_id").distinct()
-    rows = Participation.objects.filter(
-        activity__in=activities.values("pk"), unit__in=set_units, date__gte=bounds["first"], date__lte=bounds["last"]
+    A few queries, and at most one reads participations: the set's size, first and last days (and
+    whether it is all of a scope or facet, see `_whole`); the sums of its activities' stored
+    tallies by role (registered, person-times, declared first visits); and its distinct attendees
+    by region — from the attended participations' index, or the stored rows of its scope or facet —
+    joined with the scope's first attendances before `since` (who came before is no first-timer).
+    See `aggregates` for the stored rows and how they stay exact."""
+    units = _network(scope_units(user, unit))
+    activities = activities.order_by()
+    chosen = activities.values("pk")
+    live_in_scope = Q(deleted_at__isnull=True) if units is None else Q(deleted_at__isnull=True, unit__in=units)
+    head = activities.values("pk", "start_date", "unit", "deleted_at", "kind", "programme").aggregate(
+        batches=Count("pk"),
+        live=Count("pk", filter=Q(deleted_at__isnull=True)),
+        inside=Count("pk", filter=live_in_scope),
+        first=Min("start_date"),
+        last=Max("start_date"),
+        kinds=Count("kind", distinct=True),
+        the_kind=Min("kind"),
+        programmes=Count("programme", distinct=True),
+        the_programme=Min("programme"),
+        in_programme=Count("programme"),
     )
-    attended = rows.filter(status=ATTENDED)
+    totals = {"registered": 0, "person_times": 0, "declared_first": 0, "first_timers": 0, "people": 0}
+    totals.update(batches=head["batches"], by_region={}, by_role={})
+    if head["first"] is None:
+        return totals
     for role, registered, person_times, declared in (
-        rows.values_list("role")
-        .annotate(
-            registered=Count("pk", filter=~Q(status=ParticipationStatus.CANCELLED)),
-            person_times=Count("pk", filter=Q(status=ATTENDED)),
-            declared_first=Count("pk", filter=Q(status=ATTENDED, first_visit_declared=True)),
-        )
+        ActivityTally.objects.filter(activity__in=chosen)
+        .values_list("role")
+        .annotate(Sum("registered"), Sum("attended"), Sum("declared_first"))
         .order_by()
     ):
         totals["registered"] += registered
@@ -193,46 +264,136 @@ def figures(
         totals["declared_first"] += declared
         if person_times:
             totals["by_role"][role] = person_times
-    since = since or bounds["first"]
-    # every participation of the set is on or after `since`: a person who attended is a first-timer
-    # unless they attended in scope before it, counted in the same pass as the people by region
-    everyone = since <= bounds["first"]
-    earlier = _in_scope(Participation.objects.filter(person=OuterRef("pk"), status=ATTENDED, date__lt=since), units)
-    for region, people, first in (
-        Person._base_manager.filter(pk__in=attended.values("person"))
-        .values_list("region")
-        .annotate(n=Count("pk"), first=Count("pk", filter=~Exists(earlier)) if everyone else Value(0))
-        .order_by()
-    ):
-        totals["by_region"][region] = people
-        totals["people"] += people
-        totals["first_timers"] += first
-    if not everyone:
-        totals["first_timers"] = _first_timers(activities, since, units).count()
+    since = since or head["first"]
+    # when every participation of the set is on or after `since`, a person who attended is a
+    # first-timer unless they attended in scope before it: counted in the same pass as the people
+    # by region; else apart
+    earlier = since if since <= head["first"] else datetime.date.min
+    whole = _whole(units, head, chosen)
+    if whole is not None and whole[0] != Facet.ANY:  # the network's first day, to choose how to count
+        head["first_ever"] = Activity.objects.aggregate(first=Min("start_date"))["first"]
+    sql, params = _people_by_region(units, whole, chosen, head, totals["person_times"], earlier)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # hash the distinct people in memory, not in batches on disk
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, params)
+        for region, people, before in cursor.fetchall():
+            totals["by_region"][region] = people
+            totals["people"] += people
+            totals["first_timers"] += people - before
+    if earlier != since:
+        totals["first_timers"] = len(_first_timers(chosen, since, units))
     return totals
 
 
-def _first_timers(activities, since, units):
-    """Distinct people (a values queryset of "person") who attended one of `activities` on or after
-    `since` and attended nothing in scope before it; None when the set is empty."""
-    if since is None:
-        since = activities.order_by("start_date").values_list("start_date", flat=True).first()
-        if since is None:
-            return None
-    earlier = _in_scope(Participation.objects.filter(person=OuterRef("pk"), status=ATTENDED, date__lt=since), units)
-    came = Participation.objects.filter(activity__in=activities.values("pk"), status=ATTENDED, date__gte=since)
-    return (
-        Person._base_manager.filter(pk__in=came.values("person"))
-        .exclude(Exists(earlier))
-        .values(person=F("pk"))
-        .order_by()
+LOOKUP = 5_000  # up to this many person-times, look each attendee's stored rows up; above, join them all
+
+
+def _people_by_region(units, whole, chosen, head: dict, person_times: int, since: datetime.date) -> tuple[str, list]:
+    """SQL and parameters (in the order of their places in the text) for (region, people, people
+    who came to something in scope before `since`) of the set.
+
+    Every person who attended a live activity has stored ANY rows: one for the whole network and
+    one per unit, each with their region. The people of a set that is all of a scope or a facet
+    (`whole`) are that scope's or facet's rows; else they are its distinct attended participations,
+    and each one's region and first day in scope come from their stored rows: looked up one by one
+    for a few (`person_times` up to LOOKUP), or all of the scope's rows joined for many.
+    A set with activities in the trash (whose people may have no stored row) takes the region from
+    the people table and the earlier visits from the scope's rows."""
+    firsts = _table(FirstAttendance)
+    scope, scope_params, several = _scope_rows(units)
+    network = _scope_rows(None)[0]
+    before = "COUNT(CASE WHEN {} < %s THEN 1 END)"
+    per_person = (
+        f"SELECT person_id, MIN(region) AS region, MIN(date) AS first FROM {firsts} WHERE {scope} GROUP BY person_id"
     )
+    if whole == (Facet.ANY, 0) and not several:
+        sql = f"SELECT region, COUNT(*), {before.format('date')} FROM {firsts} WHERE {network} GROUP BY region"
+        return sql, [since]
+    if whole == (Facet.ANY, 0):
+        return f"SELECT region, COUNT(*), {before.format('first')} FROM ({per_person}) d GROUP BY region", [
+            since,
+            *scope_params,
+        ]
+    if whole is not None:  # a facet of the whole network: who came before, from their network row
+        if since - head["first_ever"] <= head["last"] - since:  # probably few came before: count those
+            came_before = f"SELECT person_id FROM {firsts} WHERE {network} AND date < %s"
+            count, params = "COUNT(e.person_id)", [since]
+        else:  # probably few first came between `since` and the set's last day (first-timers): count those
+            came_before = f"SELECT person_id FROM {firsts} WHERE {network} AND date BETWEEN %s AND %s"
+            count, params = "COUNT(*) - COUNT(e.person_id)", [since, head["last"]]
+        sql = (
+            f"SELECT f.region, COUNT(*), {count} FROM {firsts} f LEFT JOIN ({came_before}) e "
+            "ON e.person_id = f.person_id WHERE f.facet = %s AND f.value = %s AND f.unit_id IS NULL GROUP BY f.region"
+        )
+        return sql, [*params, *whole]
+    came, came_params = _attendees(chosen)
+    if head["live"] != head["batches"]:
+        distinct = "DISTINCT " if several else ""
+        sql = (
+            f"SELECT p.region, COUNT(*), COUNT(e.person_id) FROM ({came}) d "
+            f"INNER JOIN {_table(Person)} p ON p.id = d.person_id "
+            f"LEFT JOIN (SELECT {distinct}person_id FROM {firsts} WHERE {scope} AND date < %s) e "
+            "ON e.person_id = d.person_id GROUP BY p.region"
+        )
+        return sql, [*came_params, *scope_params, since]
+    if person_times <= LOOKUP:
+        mine = f"FROM {firsts} f WHERE f.person_id = d.person_id AND"
+        region = f"(SELECT f.region {mine} {_scope_rows(None, 'f.')[0]})"
+        first = f"(SELECT MIN(f.date) {mine} {_scope_rows(units, 'f.')[0]})"
+        sql = (
+            f"SELECT region, COUNT(*), {before.format('first')} FROM "
+            f"(SELECT {region} AS region, {first} AS first FROM ({came}) d) x GROUP BY region"
+        )
+        return sql, [since, *scope_params, *came_params]
+    if several and head["inside"] == head["batches"]:  # all in scope: each attendee has rows there
+        sql = (
+            f"SELECT f.region, COUNT(*), {before.format('f.first')} FROM ({came}) d "
+            f"INNER JOIN ({per_person}) f ON f.person_id = d.person_id GROUP BY f.region"
+        )
+        return sql, [since, *came_params, *scope_params]
+    region = f"INNER JOIN {firsts} f ON f.person_id = d.person_id AND {_scope_rows(None, 'f.')[0]}"
+    if not several:
+        sql = f"SELECT f.region, COUNT(*), {before.format('f.date')} FROM ({came}) d {region} GROUP BY f.region"
+        return sql, [since, *came_params]
+    sql = (
+        f"SELECT f.region, COUNT(*), COUNT(e.person_id) FROM ({came}) d {region} "
+        f"LEFT JOIN (SELECT DISTINCT person_id FROM {firsts} WHERE {scope} AND date < %s) e "
+        "ON e.person_id = d.person_id GROUP BY f.region"
+    )
+    return sql, [*came_params, *scope_params, since]
+
+
+def _attendees(chosen, since: datetime.date | None = None) -> tuple[str, list]:
+    """SQL for the distinct people who attended one of the activities `chosen` (on or after `since`)."""
+    came = Participation.objects.filter(activity__in=chosen, status=ATTENDED)
+    if since is not None:
+        came = came.filter(date__gte=since)
+    sql, params = came.values("person_id").distinct().order_by().query.sql_with_params()
+    return sql, list(params)
+
+
+def _first_timers(chosen, since: datetime.date, units) -> set[int]:
+    """The people who attended one of the activities `chosen` on or after `since` and attended
+    nothing in scope before it."""
+    came, came_params = _attendees(chosen, since)
+    scope, scope_params, _several = _scope_rows(units, "f.")
+    sql = (
+        f"SELECT d.person_id FROM ({came}) d WHERE NOT EXISTS (SELECT 1 FROM {_table(FirstAttendance)} f "
+        f"WHERE f.person_id = d.person_id AND {scope} AND f.date < %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*came_params, *scope_params, since])
+        return {person for (person,) in cursor.fetchall()}
 
 
 def first_timer_ids(user, activities, *, since: datetime.date | None = None, unit=None) -> set[int]:
     """The people counted as first-timers by `figures()`."""
-    first = _first_timers(activities, since, scope_units(user, unit))
-    return set() if first is None else {row["person"] for row in first}
+    activities = activities.order_by()
+    since = since or activities.aggregate(first=Min("start_date"))["first"]
+    if since is None:
+        return set()
+    return _first_timers(activities.values("pk"), since, _network(scope_units(user, unit)))
 
 
 def history_of(user, person: Person) -> Iterable[Participation]:

@@ -225,9 +225,11 @@ class ParticipationStatusView(View):
 
 
 class SeriesListView(generic.ObjectListView):
-    queryset = Series.objects.select_related("kind", "unit").annotate(
-        edition_count=Count("editions", filter=Q(editions__deleted_at__isnull=True))
-    ).order_by("name", "pk")
+    queryset = (
+        Series.objects.select_related("kind", "unit")
+        .annotate(edition_count=Count("editions", filter=Q(editions__deleted_at__isnull=True)))
+        .order_by("name", "pk")
+    )
     table_class = SeriesTable
     filterset_class = SeriesFilterSet
     export_name = "series"
@@ -265,9 +267,11 @@ class SeriesEditView(generic.ObjectEditView):
 
 
 class ProgrammeListView(generic.ObjectListView):
-    queryset = Programme.objects.select_related("unit").annotate(
-        batches=Count("activities", filter=Q(activities__deleted_at__isnull=True))
-    ).order_by("-start_date", "name", "pk")
+    queryset = (
+        Programme.objects.select_related("unit")
+        .annotate(batches=Count("activities", filter=Q(activities__deleted_at__isnull=True)))
+        .order_by("-start_date", "name", "pk")
+    )
     table_class = ProgrammeTable
     filterset_class = ProgrammeFilterSet
     export_name = "programmes"

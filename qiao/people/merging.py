@@ -204,6 +204,8 @@ def _move_links(survivor: Person, other: Person) -> None:
         relation.related_model._base_manager.filter(**{relation.field.name: other}).update(
             **{relation.field.name: survivor}
         )
+        if hasattr(relation.related_model, "after_merge"):  # records with figures derived from them
+            relation.related_model.after_merge(survivor, other)
 
 
 def mark_distinct(user, first: Person, second: Person) -> DistinctPair:

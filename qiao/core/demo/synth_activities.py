@@ -9,7 +9,9 @@ many times (heavy-tailed weights) and most people come to activities near their 
 
 Like `synth.people`, this bypasses the services layer on purpose: activities are bulk-created,
 participations inserted as arrays (PostgreSQL `unnest`) or with executemany (SQLite), with the
-activity's `unit` and `date` copied as `Activity.save` callers keep them; no change history.
+activity's `unit` and `date` copied as `Activity.save` callers keep them; no change history. The
+stored aggregates of the figures (`qiao.activities.aggregates`) are computed again at the end, in
+bulk, from every participation.
 
 Ground truth: activities are generated in date order, so a person's first attended participation
 in a scope is the first one generated. For each scope (the whole network and every unit's subtree)
@@ -305,7 +307,11 @@ def generate(
                 progress("participations: secondary indexes dropped for the load, built again at the end")
         added = _load(rng, specs, count, batch, kinds, owners, owner_weights, base_of, ancestors, series, programme,
                       groups, partners, partner_cum, people, today, truth, bulk, progress, started)  # fmt: skip
+    from qiao.activities import aggregates
+
+    stored = aggregates.rebuild()  # the figures' stored tallies and first attendances, in bulk
     if progress:
+        progress(f"stored figures: {stored['tallies']:,} tallies, {stored['first_attendances']:,} first attendances")
         progress(f"done: {added:,} participations in {time.monotonic() - started:.1f} s")
     truth.subtree_of = subtree_of
     truth.units = {u.pk: u.code or f"unit-{u.pk}" for u in units}

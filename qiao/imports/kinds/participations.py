@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qiao.activities import aggregates
 from qiao.activities.models import Activity, Participation, ParticipationStatus
 from qiao.core import history, services
 
@@ -92,4 +93,6 @@ def _add(user, activity: Activity, rows: dict, role: str, status: str) -> int:
         Participation.objects.bulk_create(fresh, batch_size=500)
         for participation in fresh:  # the history entry a save would write
             history.remember(participation, None)
+        # and the stored figures a save would bring up to date (see qiao.activities.aggregates)
+        aggregates.refresh(activities=[activity.pk], people=[p.person_id for p in fresh if p.status == "attended"])
     return len(fresh)
