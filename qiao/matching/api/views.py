@@ -3,7 +3,6 @@ person's opportunities. Writes go through services.py, like the pages."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -54,10 +53,6 @@ def _reasons(reasons) -> list[dict]:
     return [{"code": r.code, "ok": r.ok, "text": str(r), "points": round(r.points, 2)} for r in reasons]
 
 
-def _django_errors(error: ValidationError):
-    return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
-
-
 class FieldViewSet(viewsets.ModelViewSet):
     """The taxonomy of fields and industries (a tree: `parent`), with synonyms in any script. Every
     user reads it; administrators of the whole network change it."""
@@ -82,14 +77,6 @@ class DemandViewSet(ScopedViewSet):
     serializer_class = DemandSerializer
     filterset_class = DemandFilterSet
     save_service = staticmethod(services.save_demand)
-
-    def perform_create(self, serializer):
-        try:
-            super().perform_create(serializer)
-        except ValidationError as error:
-            raise _django_errors(error) from error
-
-    perform_update = perform_create
 
     @extend_schema(parameters=PAGING, responses=CandidateSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
@@ -133,33 +120,21 @@ class MatchViewSet(ScopedViewSet):
     def perform_create(self, serializer):
         data = serializer.validated_data
         ranked = engine.rank_one(data["demand"], data["person"])
-        try:
-            serializer.instance = services.propose(
-                self.request.user,
-                data["demand"],
-                data["person"],
-                score=ranked.score if ranked else None,
-                reasons=[r.as_dict() for r in ranked.reasons] if ranked else [],
-                note=data.get("note", ""),
-            )
-        except ValidationError as error:
-            raise _django_errors(error) from error
-        except PermissionDenied as error:
-            raise ApiPermissionDenied(str(error)) from error
+        serializer.instance = services.propose(
+            self.request.user,
+            data["demand"],
+            data["person"],
+            score=ranked.score if ranked else None,
+            reasons=[r.as_dict() for r in ranked.reasons] if ranked else [],
+            note=data.get("note", ""),
+        )
 
     def perform_update(self, serializer):
         data = serializer.validated_data
         stage = data.get("stage")
         if not stage or stage == serializer.instance.stage:
             raise ApiValidationError({"stage": "Give the stage to move the match to."})
-        try:
-            serializer.instance = services.move(
-                self.request.user, serializer.instance, stage, note=data.get("note", "")
-            )
-        except ValidationError as error:
-            raise _django_errors(error) from error
-        except PermissionDenied as error:
-            raise ApiPermissionDenied(str(error)) from error
+        serializer.instance = services.move(self.request.user, serializer.instance, stage, note=data.get("note", ""))
 
 
 class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
@@ -182,14 +157,9 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
         for name in ("status", "goal", "responsible"):
             if name in data:
                 setattr(plan, name, data[name])
-        try:
-            serializer.instance = services.save_plan(
-                self.request.user, plan, matches=data.get("matches"), benefits=data.get("benefits")
-            )
-        except ValidationError as error:
-            raise _django_errors(error) from error
-        except PermissionDenied as error:
-            raise ApiPermissionDenied(str(error)) from error
+        serializer.instance = services.save_plan(
+            self.request.user, plan, matches=data.get("matches"), benefits=data.get("benefits")
+        )
 
 
 class PersonOpportunitiesView(APIView):
@@ -240,10 +210,7 @@ class PersonTalentView(APIView):
         fields = data.pop("fields", None)
         for key, value in data.items():
             setattr(profile, key, value)
-        try:
-            services.save_profile(request.user, profile, fields=fields)
-        except ValidationError as error:
-            raise _django_errors(error) from error
+        services.save_profile(request.user, profile, fields=fields)
         return Response(TalentProfileSerializer(profile).data)
 
     @extend_schema(request=TalentProfileSerializer, responses=TalentProfileSerializer)
@@ -259,10 +226,7 @@ class PersonPlanView(APIView):
     @extend_schema(responses=PlanSerializer)
     def get(self, request, pk):
         person = get_object_or_404(Person.objects.restrict(request.user), pk=pk)
-        try:
-            plan = services.plan_for(request.user, person)
-        except PermissionDenied as error:
-            raise ApiPermissionDenied(str(error)) from error
+        plan = services.plan_for(request.user, person)
         if plan is None:
             raise NotFound("This person has no plan yet.")
         return Response(PlanSerializer(plan, context={"request": request}).data)
@@ -270,8 +234,5 @@ class PersonPlanView(APIView):
     @extend_schema(request=None, responses=PlanSerializer)
     def post(self, request, pk):
         person = get_object_or_404(Person.objects.restrict(request.user), pk=pk)
-        try:
-            plan = services.plan_for(request.user, person, create=True)
-        except PermissionDenied as error:
-            raise ApiPermissionDenied(str(error)) from error
+        plan = services.plan_for(request.user, person, create=True)
         return Response(PlanSerializer(plan, context={"request": request}).data, status=status.HTTP_201_CREATED)
