@@ -53,6 +53,23 @@ class OwnedModel(models.Model):
         abstract = True
 
 
+def place_in_tree(node: models.Model, digits: int) -> None:
+    """Set a saved node's materialised `path` (its ancestors' ids, `digits` digits each, then its own)
+    from its parent's, and move every node below it along when the path changed. Call it inside the
+    transaction that saved the node."""
+    model = type(node)
+    parent_path = node.parent.path if node.parent_id else ""
+    path = f"{parent_path}{node.pk:0{digits}d}."
+    if path == node.path:
+        return
+    old = node.path
+    model.objects.filter(pk=node.pk).update(path=path)
+    if old:
+        for child in model.objects.filter(path__startswith=old).exclude(pk=node.pk):
+            model.objects.filter(pk=child.pk).update(path=path + child.path[len(old) :])
+    node.path = path
+
+
 class LiveQuerySet(RestrictedQuerySet):
     def alive(self):
         return self.filter(deleted_at__isnull=True)
@@ -180,15 +197,7 @@ class Unit(ChangeLoggedModel):
         self.code = self.code or None  # many units have no code; NULLs never collide
         with transaction.atomic():
             super().save(*args, **kwargs)
-            parent_path = self.parent.path if self.parent_id else ""
-            path = f"{parent_path}{self.pk:0{PATH_STEP}d}."
-            if path != self.path:
-                old = self.path
-                Unit.objects.filter(pk=self.pk).update(path=path)
-                if old:
-                    for child in Unit.objects.filter(path__startswith=old).exclude(pk=self.pk):
-                        Unit.objects.filter(pk=child.pk).update(path=path + child.path[len(old) :])
-                self.path = path
+            place_in_tree(self, PATH_STEP)
 
     @property
     def depth(self) -> int:

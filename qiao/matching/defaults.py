@@ -318,8 +318,9 @@ FIELDS = [
 
 
 def ensure(field_model=None) -> None:
-    """Add the missing default fields (a migration passes its historical model). Paths are set by
-    Field.save, which a historical model does not have, so they are computed here."""
+    """Add the missing default fields (a migration passes its historical model)."""
+    from qiao.core.models import place_in_tree
+
     if field_model is None:
         from .models import Field as field_model
     by_code = {}
@@ -336,7 +337,5 @@ def ensure(field_model=None) -> None:
                 position=position,
             )
             node.save()
-            parent_path = by_code[parent].path if parent else ""
-            node.path = f"{parent_path}{node.pk:08d}."
-            field_model.objects.filter(pk=node.pk).update(path=node.path)
+            place_in_tree(node, 8)  # a historical model's save does not set the path
         by_code[code] = node

@@ -23,13 +23,13 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qiao import text
-from qiao.core.models import ChangeLoggedModel, ListItem, OwnedModel, SoftDeleteModel
+from qiao.core.models import ChangeLoggedModel, ListItem, OwnedModel, SoftDeleteModel, place_in_tree
 from qiao.core.search import SearchableModel
 from qiao.people.models import Degree
 
@@ -89,16 +89,9 @@ class Field(ListItem):
         verbose_name_plural = _("fields and industries")
 
     def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        parent_path = self.parent.path if self.parent_id else ""
-        path = f"{parent_path}{self.pk:08d}."
-        if path != self.path:
-            old = self.path
-            Field.objects.filter(pk=self.pk).update(path=path)
-            if old:
-                for child in Field.objects.filter(path__startswith=old).exclude(pk=self.pk):
-                    Field.objects.filter(pk=child.pk).update(path=path + child.path[len(old) :])
-            self.path = path
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            place_in_tree(self, 8)
 
     @property
     def depth(self) -> int:
