@@ -33,6 +33,7 @@ def _english_by_default(settings):
 def network(db):
     from qiao.activities import defaults as activity_defaults
     from qiao.core.models import Unit, UnitKind
+    from qiao.ledger import defaults as ledger_defaults
     from qiao.matching import defaults as matching_defaults
     from qiao.policies import defaults as policy_defaults
 
@@ -40,6 +41,7 @@ def network(db):
     activity_defaults.ensure()
     matching_defaults.ensure()
     policy_defaults.ensure()
+    ledger_defaults.ensure()
 
     centre = Unit.objects.create(name="中心", kind=UnitKind.CENTRE, code="centre")
     base_a = Unit.objects.create(name="基地甲", kind=UnitKind.BASE, parent=centre, code="base-a")

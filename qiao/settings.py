@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "qiao.internships",
     "qiao.policies",
     "qiao.matching",
+    "qiao.projects",
+    "qiao.ledger",
+    "qiao.notifications",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,10 @@ urlpatterns = [
     path("matching/", include("qiao.matching.urls")),
     path("policies/", include("qiao.policies.urls")),
     path("submit/", include("qiao.matching.public_urls")),
+    path("report/", include("qiao.ledger.public_urls")),
+    path("projects/", include("qiao.projects.urls")),
+    path("ledger/", include("qiao.ledger.urls")),
+    path("notifications/", include("qiao.notifications.urls")),
     path("api/", include("qiao.api_urls")),
 ]
 

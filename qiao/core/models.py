@@ -239,6 +239,29 @@ class UserQuerySet(RestrictedQuerySet):
         return self.filter(pk__in=User.objects.filter(visible).values("pk"))
 
 
+TIME_ZONES = [
+    ("Asia/Shanghai", _("China Standard Time (Beijing, Guangzhou)")),
+    ("Asia/Hong_Kong", _("Hong Kong Time")),
+    ("Asia/Macau", _("Macao Time")),
+    ("Asia/Taipei", _("Taipei Time")),
+    ("Asia/Singapore", _("Singapore Time")),
+    ("Asia/Tokyo", _("Tokyo Time")),
+    ("Europe/London", _("London Time")),
+    ("Europe/Paris", _("Central European Time")),
+    ("America/Vancouver", _("Pacific Time (Vancouver, San Francisco)")),
+    ("America/New_York", _("Eastern Time (New York, Toronto)")),
+    ("Australia/Sydney", _("Sydney Time")),
+]
+
+
+class AmountUnit(models.TextChoices):
+    """How a user prefers to enter and read amounts of money (stored as Decimal yuan)."""
+
+    YUAN = "yuan", _("yuan (元)")
+    WAN = "wan", _("ten thousand yuan (万元)")
+    YI = "yi", _("hundred million yuan (亿元)")
+
+
 class QiaoUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
 
@@ -247,6 +270,16 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail"), blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        choices=TIME_ZONES,
+        blank=True,
+        help_text=_("Due dates and reminders follow your own day. Empty: the server's time zone."),
+    )
+    amount_unit = models.CharField(
+        _("amounts in"), max_length=10, choices=AmountUnit.choices, default=AmountUnit.WAN
+    )
 
     objects = QiaoUserManager()
     scope_field = "memberships__unit"

@@ -421,6 +421,7 @@ class PlanTask(ChangeLoggedModel):
 class IntakeKind(models.TextChoices):
     DEMAND = "demand", _("Enterprise demands")
     PROFILE = "profile", _("Talent profiles")
+    CASE = "case", _("Enterprise problems")
 
 
 def new_token() -> str:
@@ -448,7 +449,8 @@ class Intake(ChangeLoggedModel, OwnedModel):
         return reverse("matching:intake_list")
 
     def public_url(self) -> str:
-        return reverse("matching_public:" + self.kind, args=[self.token])
+        namespace = "ledger_public" if self.kind == IntakeKind.CASE else "matching_public"
+        return reverse(f"{namespace}:{self.kind}", args=[self.token])
 
 
 class SubmissionStatus(models.TextChoices):

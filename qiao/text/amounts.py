@@ -57,3 +57,75 @@ def parse_amount(text: str) -> decimal.Decimal | None:
             return value.normalize()
     except (decimal.DecimalException, ValueError, OverflowError):
         return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Writing amounts of money in 元, 万元 or 亿元
+
+UNIT_FACTORS = {"yuan": decimal.Decimal(1), "wan": decimal.Decimal(10**4), "yi": decimal.Decimal(10**8)}
+UNIT_SUFFIXES = {"yuan": "元", "wan": "万元", "yi": "亿元"}
+FEN = decimal.Decimal("0.01")
+
+
+class AmountError(ValueError):
+    """An amount that cannot be money: not a number, or finer than a fen (0.01 元)."""
+
+
+def to_yuan(value, unit: str = "yuan") -> decimal.Decimal:
+    """An amount given in `unit` ("yuan", "wan", "yi") as exact Decimal yuan with two places.
+
+    `value` is a Decimal, an int or text as offices type it ("1,234.5", "１２３４", "3.2亿" — a 万/亿
+    in the text overrides `unit`). Raises AmountError when it is not a number or is finer than a fen
+    (0.000001 万元 = 0.01 元 is fine; 0.0000001 万元 is not). Exact: no float ever touches it.
+    """
+    if isinstance(value, decimal.Decimal | int):
+        number = decimal.Decimal(value)
+        factor = UNIT_FACTORS[unit]
+    else:
+        cleaned = unicodedata.normalize("NFKC", str(value or "")).strip().replace(",", "").replace(" ", "")
+        for suffix in ("元", "人民币", "RMB", "CNY", "¥", "￥"):
+            cleaned = cleaned.replace(suffix, "")
+        factor = UNIT_FACTORS[unit]
+        if cleaned.endswith(("万", "萬")):
+            cleaned, factor = cleaned[:-1], UNIT_FACTORS["wan"]
+        elif cleaned.endswith(("亿", "億")):
+            cleaned, factor = cleaned[:-1], UNIT_FACTORS["yi"]
+        if not re.fullmatch(r"[-−]?(\d+(\.\d*)?|\.\d+)", cleaned):
+            raise AmountError(str(value))
+        number = decimal.Decimal(cleaned.replace("−", "-"))
+    if not number.is_finite():
+        raise AmountError(str(value))
+    with decimal.localcontext() as context:
+        context.prec = 60
+        yuan = number * factor
+        if yuan != yuan.quantize(FEN, rounding=decimal.ROUND_DOWN):
+            raise AmountError(str(value))
+        return yuan.quantize(FEN)
+
+
+def in_unit(yuan: decimal.Decimal, unit: str, places: int = 2) -> decimal.Decimal:
+    """Yuan expressed in `unit`, rounded half up (四舍五入) to `places` decimals, as offices write it:
+    in_unit(Decimal("13910000000"), "yi") → Decimal("139.1"); trailing zeros dropped."""
+    with decimal.localcontext() as context:
+        context.prec = 60
+        value = (decimal.Decimal(yuan) / UNIT_FACTORS[unit]).quantize(
+            decimal.Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_UP
+        )
+        if value == 0:
+            return decimal.Decimal(0)
+        if value == value.to_integral_value():
+            return value.quantize(decimal.Decimal(1))
+        return value.normalize()
+
+
+def format_amount(yuan: decimal.Decimal | None, unit: str = "wan", places: int = 2, suffix: bool = True) -> str:
+    """"139.1亿元", "1,234.57万元", "12,000,000元": grouped by thousands, rounded half up to `places`
+    (yuan: always two places when there are fen). Totals are summed in exact yuan first, then written
+    once, so a total equals the sum of the rows to the fen, whatever unit they are shown in."""
+    if yuan is None:
+        return ""
+    value = in_unit(yuan, unit, places)
+    text = f"{value:,f}"
+    if unit == "yuan" and "." in text:
+        text = f"{decimal.Decimal(yuan).quantize(FEN, rounding=decimal.ROUND_HALF_UP):,f}"
+    return text + (UNIT_SUFFIXES[unit] if suffix else "")

@@ -1,0 +1,3 @@
+app_name = "ledger_public"
+
+urlpatterns = []
