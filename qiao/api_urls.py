@@ -6,6 +6,7 @@ from qiao.activities.api.views import ActivityViewSet, ParticipationViewSet, Pro
 from qiao.core.api.views import UnitViewSet, UserViewSet
 from qiao.imports.api.views import ImportBatchViewSet
 from qiao.internships.api.views import ApplicationViewSet, PlacementViewSet, PositionViewSet
+from qiao.ledger.api import routes as ledger_routes
 from qiao.matching.api.views import (
     DemandViewSet,
     FieldViewSet,
@@ -15,9 +16,11 @@ from qiao.matching.api.views import (
     PersonTalentView,
     PlanViewSet,
 )
+from qiao.notifications.api import routes as notification_routes
 from qiao.orgs.api.views import OrganizationViewSet
 from qiao.people.api.views import AffiliationViewSet, PersonViewSet
 from qiao.policies.api.views import PersonBenefitsView, PolicyViewSet
+from qiao.projects.api import routes as project_routes
 
 app_name = "api"
 
@@ -40,6 +43,8 @@ router.register("demands", DemandViewSet)
 router.register("matches", MatchViewSet)
 router.register("plans", PlanViewSet)
 router.register("policies", PolicyViewSet)
+for routes in (project_routes, ledger_routes, notification_routes):
+    routes.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -48,5 +53,8 @@ urlpatterns = [
     path("people/<int:pk>/talent/", PersonTalentView.as_view(), name="person-talent"),
     path("people/<int:pk>/plan/", PersonPlanView.as_view(), name="person-plan"),
     path("people/<int:id>/benefits/", PersonBenefitsView.as_view(), name="person-benefits"),
+    *project_routes.urlpatterns,
+    *ledger_routes.urlpatterns,
+    *notification_routes.urlpatterns,
     *router.urls,
 ]
