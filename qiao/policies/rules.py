@@ -640,31 +640,33 @@ def evaluate(rule, facts: Facts) -> Evaluation:
 # Reasons, in the reader's language
 
 MARKS = {True: "✓", False: "✗"}
-R = gettext_lazy
-REASON_UNKNOWN = R("%(attribute)s: unknown (not recorded)")
-REASON_COMPARE = R("%(attribute)s %(actual)s %(symbol)s %(expected)s %(mark)s")
-REASON_COMPARE_NAMED = R("%(attribute)s: %(actual)s %(symbol)s %(expected)s %(mark)s")
+REASON_UNKNOWN = gettext_lazy("%(attribute)s: unknown (not recorded)")
+REASON_COMPARE = gettext_lazy("%(attribute)s %(actual)s %(symbol)s %(expected)s %(mark)s")
+REASON_COMPARE_NAMED = gettext_lazy("%(attribute)s: %(actual)s %(symbol)s %(expected)s %(mark)s")
 REASON_BETWEEN = {
-    True: R("%(attribute)s %(actual)s, within %(low)s–%(high)s %(mark)s"),
-    False: R("%(attribute)s %(actual)s, outside %(low)s–%(high)s %(mark)s"),
+    True: gettext_lazy("%(attribute)s %(actual)s, within %(low)s–%(high)s %(mark)s"),
+    False: gettext_lazy("%(attribute)s %(actual)s, outside %(low)s–%(high)s %(mark)s"),
 }
-REASON_ONE_OF = R("%(attribute)s: %(actual)s, one of %(expected)s %(mark)s")
-REASON_NOT_ONE_OF = R("%(attribute)s: %(actual)s, not one of %(expected)s %(mark)s")
-REASON_INCLUDES = R("%(attribute)s: %(actual)s, including %(expected)s %(mark)s")
-REASON_NOT_INCLUDES = R("%(attribute)s: %(actual)s, not including %(expected)s %(mark)s")
-REASON_INCLUDES_ONE = R("%(attribute)s: %(actual)s, including one of %(expected)s %(mark)s")
-REASON_INCLUDES_NONE = R("%(attribute)s: %(actual)s, including none of %(expected)s %(mark)s")
+REASON_ONE_OF = gettext_lazy("%(attribute)s: %(actual)s, one of %(expected)s %(mark)s")
+REASON_NOT_ONE_OF = gettext_lazy("%(attribute)s: %(actual)s, not one of %(expected)s %(mark)s")
+REASON_INCLUDES = gettext_lazy("%(attribute)s: %(actual)s, including %(expected)s %(mark)s")
+REASON_NOT_INCLUDES = gettext_lazy("%(attribute)s: %(actual)s, not including %(expected)s %(mark)s")
+REASON_INCLUDES_ONE = gettext_lazy("%(attribute)s: %(actual)s, including one of %(expected)s %(mark)s")
+REASON_INCLUDES_NONE = gettext_lazy("%(attribute)s: %(actual)s, including none of %(expected)s %(mark)s")
 REASON_CONTAINS = {
-    True: R("%(attribute)s: %(actual)s, contains “%(expected)s” %(mark)s"),
-    False: R("%(attribute)s: %(actual)s, does not contain “%(expected)s” %(mark)s"),
+    True: gettext_lazy("%(attribute)s: %(actual)s, contains “%(expected)s” %(mark)s"),
+    False: gettext_lazy("%(attribute)s: %(actual)s, does not contain “%(expected)s” %(mark)s"),
 }
 REASON_CONTAINS_PRIVATE = {
-    True: R("%(attribute)s contains “%(expected)s” %(mark)s"),
-    False: R("%(attribute)s does not contain “%(expected)s” %(mark)s"),
+    True: gettext_lazy("%(attribute)s contains “%(expected)s” %(mark)s"),
+    False: gettext_lazy("%(attribute)s does not contain “%(expected)s” %(mark)s"),
 }
-REASON_BOOL = R("%(attribute)s: %(actual)s %(mark)s")
-REASON_KNOWN = {True: R("%(attribute)s is recorded %(mark)s"), False: R("%(attribute)s: not recorded %(mark)s")}
-REASON_INVALID = R("Condition %(number)s is not valid; correct the rule.")
+REASON_BOOL = gettext_lazy("%(attribute)s: %(actual)s %(mark)s")
+REASON_KNOWN = {
+    True: gettext_lazy("%(attribute)s is recorded %(mark)s"),
+    False: gettext_lazy("%(attribute)s: not recorded %(mark)s"),
+}
+REASON_INVALID = gettext_lazy("Condition %(number)s is not valid; correct the rule.")
 LIST_SEPARATOR = pgettext_lazy("list separator", ", ")  # 、 in Chinese
 YES_WORD = pgettext_lazy("answer", "yes")
 NO_WORD = pgettext_lazy("answer", "no")

@@ -4,6 +4,7 @@ person's opportunities. Writes go through services.py, like the pages."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -43,7 +44,7 @@ def _paging(request) -> tuple[int, int]:
         if value == "":
             return default
         if not value.isdigit():
-            raise ApiValidationError({name: "A whole number is expected."})
+            raise ApiValidationError({name: _("A whole number is expected.")})
         return min(int(value), high)
 
     return max(number("limit", 20, 100), 1), number("offset", 0, 10_000)
@@ -133,7 +134,7 @@ class MatchViewSet(ScopedViewSet):
         data = serializer.validated_data
         stage = data.get("stage")
         if not stage or stage == serializer.instance.stage:
-            raise ApiValidationError({"stage": "Give the stage to move the match to."})
+            raise ApiValidationError({"stage": _("Give the stage to move the match to.")})
         serializer.instance = services.move(self.request.user, serializer.instance, stage, note=data.get("note", ""))
 
 
@@ -153,7 +154,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
         data = serializer.validated_data
         plan = serializer.instance
         if "person" in data and data["person"] != plan.person:
-            raise ApiValidationError({"person": "A plan stays with its person."})
+            raise ApiValidationError({"person": _("A plan stays with its person.")})
         for name in ("status", "goal", "responsible"):
             if name in data:
                 setattr(plan, name, data[name])
