@@ -175,3 +175,15 @@ def test_the_same_person_twice_in_one_file_is_reported(network, make_user):
     assert plan.problems() == ["row 4, column F: the same identity document is in a row above: the same person twice?"]
     written = services.commit(staff, network["a"], plan, skip_invalid=True)
     assert written["created"] == 1 and Person.objects.filter(name="陈大文").count() == 1
+
+
+def test_an_import_that_changes_a_talent_tells_the_matching_index(network, make_user, known):
+    """The bulk write path bypasses the models' signals; it tells the index itself (people_changed)."""
+    from qiao.matching.models import IndexChange, TalentProfile
+
+    TalentProfile.objects.create(person=known)
+    IndexChange.objects.all().delete()
+    staff = make_user("staff-a", network["a"], "staff")
+    services.commit(staff, network["a"], run(staff, workbook(GOOD)), source="list.xlsx")
+    changed = set(IndexChange.objects.values_list("person_id", flat=True))
+    assert changed == {known.pk}  # the known talent gained a phone; the new people have no profile

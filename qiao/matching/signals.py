@@ -12,6 +12,7 @@ from django.dispatch import receiver
 
 from qiao.activities.models import Participation
 from qiao.people.models import Education, Person
+from qiao.people.signals import people_changed
 
 from . import taxonomy
 from .models import Field, IndexChange, TalentProfile
@@ -87,3 +88,18 @@ def field_changed(sender, instance, raw=False, **kwargs):
         rebuild_index.enqueue()
 
     transaction.on_commit(rebuild)
+
+
+@receiver(people_changed, dispatch_uid="matching_people_changed_in_bulk")
+def people_changed_in_bulk(sender, person_ids, **kwargs):
+    """A bulk path changed these people: note those matching keeps (they have a talent profile)."""
+    from . import index
+
+    ids = list(dict.fromkeys(person_ids))
+    profiled = []
+    for start in range(0, len(ids), 5000):
+        profiled += TalentProfile.objects.filter(person_id__in=ids[start : start + 5000]).values_list(
+            "person_id", flat=True
+        )
+    if profiled:
+        index.mark_changed(profiled)

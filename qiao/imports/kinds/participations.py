@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from qiao.activities import aggregates
 from qiao.activities.models import Activity, Participation, ParticipationStatus
 from qiao.core import history, services
+from qiao.people.signals import people_changed
 
 from ..layout import Sheet
 from . import people
@@ -95,4 +96,5 @@ def _add(user, activity: Activity, rows: dict, role: str, status: str) -> int:
             history.remember(participation, None)
         # and the stored figures a save would bring up to date (see qiao.activities.aggregates)
         aggregates.refresh(activities=[activity.pk], people=[p.person_id for p in fresh if p.status == "attended"])
+        people_changed.send(sender=Participation, person_ids=[p.person_id for p in fresh])
     return len(fresh)

@@ -23,6 +23,7 @@ from qiao.core import history, scoping, search, services
 from qiao.core.models import ActionLog, Tag
 from qiao.people import linkage
 from qiao.people.models import DuplicateCandidate, Education, IdentityDocument, Person
+from qiao.people.signals import people_changed
 
 from .. import values
 from ..headers import DOCUMENT_COLUMNS
@@ -389,6 +390,7 @@ def _update_known(user, rows: list) -> tuple[int, int]:
     )
     content_type = ContentType.objects.get_for_model(Person)
     search.update_keys(content_type.pk, {person.pk: person.search_keys() for person in people})
+    people_changed.send(sender=Person, person_ids=list(changed))
     return len(changed), unchanged
 
 
