@@ -264,7 +264,7 @@ class DemandSubmissionForm(PublicForm):
         label=_("Minimum years of experience"), min_value=0, max_value=60, required=False
     )
     languages = _boxes(_("Languages"), Language.choices)
-    place = _optional(_("Place"), 200, help_text=_("City or district, e.g. 惠州仲恺"))
+    place = _optional(pgettext_lazy("location", "Place"), 200, help_text=_("City or district, e.g. 惠州仲恺"))
     work_mode = _choice(_("Work mode"), WorkMode.choices)
     headcount = forms.IntegerField(label=_("Headcount"), min_value=1, max_value=10000, initial=1)
     amount_min = AmountField(label=_("Salary or budget from"))

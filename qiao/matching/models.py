@@ -188,7 +188,7 @@ class DemandStatus(models.TextChoices):
     OPEN = "open", _("Open")
     FILLED = "filled", _("Filled")
     CLOSED = "closed", _("Closed")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("demand", "Rejected")
 
 
 class AmountPeriod(models.TextChoices):
@@ -456,7 +456,7 @@ class Intake(ChangeLoggedModel, OwnedModel):
 class SubmissionStatus(models.TextChoices):
     PENDING = "pending", _("To review")
     ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("submission", "Rejected")
 
 
 class ProfileSubmission(OwnedModel):

@@ -42,7 +42,7 @@ class MatchTable(BaseTable):
     organization = tables.Column(
         accessor="demand__organization", linkify=True, verbose_name=_("organisation"), default=""
     )
-    score = tables.Column(verbose_name=_("score"), attrs=NUMBER)
+    score = tables.Column(verbose_name=pgettext_lazy("matching", "score"), attrs=NUMBER)
     updated = DateTimeColumn(format="Y-m-d", verbose_name=_("last change"))
     unit = tables.Column(verbose_name=_("owning unit"), order_by=("unit__path",))
 

@@ -211,7 +211,7 @@ ATTRIBUTES: dict[str, Attribute] = {
         ),
         Attribute(
             "field",
-            _("Field"),
+            pgettext_lazy("expertise", "Field"),
             FIELD,
             choices=_field_choices,
             many=True,
