@@ -31,10 +31,12 @@ run: setup
 	@echo "  Qiao is running at http://$(HOST):$(PORT)/"
 	@echo "  Log in as admin / qiao-demo-2024 (everything), or see README.md for the users of each role."
 	@echo "  Background work (large imports, duplicate scans) runs beside it; its log is $(VAR)/worker.log."
+	@echo "  Reminders of overdue and soon-due work are looked for every $${QIAO_REMINDER_EVERY_MINUTES:-15} minutes; log $(VAR)/reminders.log."
 	@echo "  Stop with Ctrl-C."
 	@echo
 	@mkdir -p $(VAR); $(QIAO) db_worker --no-reload > $(VAR)/worker.log 2>&1 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(QIAO) reminders --loop > $(VAR)/reminders.log 2>&1 & reminders=$$!; \
+	  trap 'kill $$worker $$reminders 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/gunicorn qiao.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	    --access-logfile - --timeout 120
 

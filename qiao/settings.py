@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qiao.core.middleware.UserTimeZoneMiddleware",
     "qiao.core.middleware.UserLanguageMiddleware",
     "qiao.core.middleware.RequestContextMiddleware",
     "qiao.core.middleware.RejectNulMiddleware",
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qiao.core.context_processors.qiao",
+                "qiao.core.context_processors.notifications",
             ],
         },
     }
@@ -204,6 +206,8 @@ SPECTACULAR_SETTINGS = {
         "BatchStatusEnum": "qiao.imports.models.BatchStatus",
         "ParticipationRoleEnum": "qiao.activities.models.ParticipationRole",
         "ParticipationStatusEnum": "qiao.activities.models.ParticipationStatus",
+        "ProjectStageEnum": "qiao.projects.models.Stage",
+        "OrganizationRegionEnum": "qiao.core.choices.OrganizationRegion",
     },
 }
 
@@ -239,6 +243,29 @@ QIAO_REGISTRATION_MAX_SECONDS = float(os.environ.get("QIAO_REGISTRATION_MAX_SECO
 QIAO_REGISTRATION_MAX_SUBMISSIONS = int(os.environ.get("QIAO_REGISTRATION_MAX_SUBMISSIONS", "10"))
 QIAO_REGISTRATION_WINDOW_SECONDS = int(os.environ.get("QIAO_REGISTRATION_WINDOW_SECONDS", "600"))
 QIAO_TRUST_X_FORWARDED_FOR = env_bool("QIAO_TRUST_X_FORWARDED_FOR")
+
+
+# E-mail (reminders): sent through SMTP when QIAO_EMAIL_HOST is set, otherwise not at all (reminders
+# stay in-app). QIAO_SITE_URL is the address people open Qiao at, for the links in e-mails.
+EMAIL_HOST = os.environ.get("QIAO_EMAIL_HOST", "")
+QIAO_EMAIL_ENABLED = bool(EMAIL_HOST)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.dummy.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("QIAO_EMAIL_PORT", "465" if env_bool("QIAO_EMAIL_USE_SSL") else "587"))
+EMAIL_HOST_USER = os.environ.get("QIAO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("QIAO_EMAIL_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("QIAO_EMAIL_USE_SSL")
+EMAIL_USE_TLS = env_bool("QIAO_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = int(os.environ.get("QIAO_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("QIAO_EMAIL_FROM", EMAIL_HOST_USER or "qiao@localhost")
+QIAO_SITE_URL = os.environ.get("QIAO_SITE_URL", "").rstrip("/")
+
+# Reminders (qiao/notifications/scan.py): a case or task is "due soon" from the recipient's local today
+# up to QIAO_REMINDER_SOON_DAYS days later; `qiao reminders --loop` (started by `make run`) scans every
+# QIAO_REMINDER_EVERY_MINUTES minutes.
+QIAO_REMINDER_SOON_DAYS = int(os.environ.get("QIAO_REMINDER_SOON_DAYS", "3"))
+QIAO_REMINDER_EVERY_MINUTES = float(os.environ.get("QIAO_REMINDER_EVERY_MINUTES", "15"))
 
 
 def env_numbers(name: str, defaults: dict) -> dict:

@@ -23,18 +23,36 @@ from .models import Activity, Attachment
 ALLOWED = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".pdf", ".docx", ".xlsx", ".pptx", ".doc", ".xls"}
 
 
+def check_file(upload):
+    """The uploaded file if its type is allowed and its size within the limit, else a ValidationError
+    (also used for the attachments of the service ledger's case actions)."""
+    if PurePath(upload.name).suffix.lower() not in ALLOWED:
+        raise forms.ValidationError(_("Photos (jpg, png, webp, heic), PDF or Office documents only."))
+    limit = settings.QIAO_ATTACHMENT_MAX_MB
+    if upload.size > limit * 2**20:
+        raise forms.ValidationError(_("The file is larger than the limit of %(limit)g MB.") % {"limit": limit})
+    return upload
+
+
+def file_response(stored, name: str = "") -> FileResponse:
+    """Serve a stored file to a reader the caller has checked: photos and PDFs shown in the browser,
+    anything else downloaded; 404 when the file is gone."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    name = name or PurePath(stored.name).name
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    inline = content_type.startswith("image/") or content_type == "application/pdf"
+    return FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Photo or document"))
     caption = forms.CharField(label=gettext_lazy("Caption"), max_length=200, required=False)
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if PurePath(upload.name).suffix.lower() not in ALLOWED:
-            raise forms.ValidationError(_("Photos (jpg, png, webp, heic), PDF or Office documents only."))
-        limit = settings.QIAO_ATTACHMENT_MAX_MB
-        if upload.size > limit * 2**20:
-            raise forms.ValidationError(_("The file is larger than the limit of %(limit)g MB.") % {"limit": limit})
-        return upload
+        return check_file(self.cleaned_data["file"])
 
 
 class AttachmentAddView(generic.ObjectMixin, View):
@@ -61,14 +79,7 @@ class AttachmentView(View):
         attachment = get_object_or_404(
             Attachment.objects.filter(activity__in=Activity.objects.restrict(request.user)), pk=pk
         )
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        name = PurePath(attachment.file.name).name
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        inline = content_type.startswith("image/") or content_type == "application/pdf"
-        return FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
+        return file_response(attachment.file)
 
     def post(self, request, pk):
         """Remove the attachment (the same right as changing the activity)."""

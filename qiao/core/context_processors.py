@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 
 from . import scoping
@@ -10,3 +12,18 @@ def qiao(request):
         "LANGUAGES_CHOICES": settings.LANGUAGES,
         "can_manage": signed_in and scoping.has_any(user, "manage"),
     }
+
+
+def notifications(request):
+    """The bell's unread count, read only when a page shows it (one count on an indexed column)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    @functools.cache
+    def unread_notifications() -> int:
+        from qiao.notifications.models import Notification
+
+        return Notification.objects.unread(user).count()
+
+    return {"unread_notifications": unread_notifications}

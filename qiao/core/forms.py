@@ -181,4 +181,13 @@ class PasswordForm(BootstrapMixin, PasswordChangeForm):
 class PreferencesForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "email", "language"]
+        fields = ["display_name", "email", "language", "time_zone", "amount_unit"]
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        from .models import TIME_ZONES
+
+        super().__init__(*args, **kwargs)
+        server = _("The server's (%(zone)s)") % {"zone": settings.TIME_ZONE}
+        self.fields["time_zone"].choices = [("", server), *TIME_ZONES]

@@ -1,5 +1,5 @@
 from django.http import HttpResponseBadRequest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .context import acting
@@ -18,6 +18,26 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = actor.request_id
         return response
+
+
+class UserTimeZoneMiddleware:
+    """Dates and times are shown in the signed-in user's own time zone (the server's when they chose none)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from qiao.notifications.days import user_zone
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.time_zone:
+            timezone.activate(user_zone(user))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()  # the thread serves someone else next
 
 
 class UserLanguageMiddleware:

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from qiao.notifications.attention import needs_attention
+
 from . import scoping, search, services
 from . import views as generic
 from .filtersets import UnitFilterSet, UserFilterSet
@@ -78,6 +80,7 @@ def home(request):
             "counts": counts,
             "recent": recent[:10],
             "memberships": memberships,
+            "attention": needs_attention(user),
         },
     )
 

@@ -6,3 +6,10 @@ class LedgerConfig(AppConfig):
     name = "qiao.ledger"
     label = "ledger"
     verbose_name = _("Service ledger")
+
+    def ready(self):
+        from qiao.core import lists
+
+        from .models import ServiceKind
+
+        lists.register("service-kinds", ServiceKind, _("Kinds of service"))

@@ -50,6 +50,7 @@ class CaseStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = [CaseStatus.OPEN, CaseStatus.IN_PROGRESS]  # the cases still being worked on
+LIVE = models.Q(deleted_at__isnull=True)  # records not in the trash (the condition of partial indexes)
 
 
 class CaseSource(models.TextChoices):
@@ -116,6 +117,16 @@ class Case(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
             models.Index(fields=["unit", "status", "raised_on"], name="case_unit_status"),
             models.Index(fields=["status", "due_date"], name="case_status_due"),
             models.Index(fields=["owner", "status"], name="case_owner_status"),
+            # the list's order, newest first (a backward scan reads only the page)
+            models.Index(fields=["raised_on", "id"], name="case_live_raised", condition=LIVE),
+            # counts by status, the active cases' ages, owners and overdue: read from the index alone
+            models.Index(
+                fields=["status", "unit", "owner", "due_date", "raised_on", "id"],
+                name="case_live_status",
+                condition=LIVE,
+            ),
+            models.Index(fields=["category", "status", "unit", "due_date"], name="case_live_category", condition=LIVE),
+            models.Index(fields=["unit", "status", "due_date", "category"], name="case_live_unit", condition=LIVE),
         ]
         constraints = [
             models.CheckConstraint(
@@ -168,6 +179,8 @@ class CaseTask(ChangeLoggedModel):
         indexes = [
             models.Index(fields=["done", "due_date"], name="casetask_done_due"),
             models.Index(fields=["assignee", "done"], name="casetask_assignee_done"),
+            # overdue tasks, joined to their active cases (the manager's ledger, the task list)
+            models.Index(fields=["due_date", "case"], name="casetask_undone_due", condition=models.Q(done=False)),
         ]
 
     def __str__(self) -> str:
@@ -178,6 +191,14 @@ class CaseTask(ChangeLoggedModel):
 
     def history_root(self):
         return self.case
+
+    def history_summary(self) -> dict:
+        return {
+            "title": self.title,
+            "assignee": str(self.assignee) if self.assignee_id else "",
+            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "done": self.done,
+        }
 
 
 class ActionKind(models.TextChoices):
@@ -260,6 +281,7 @@ class ServiceRecord(SoftDeleteModel, ChangeLoggedModel, OwnedModel):
         indexes = [
             models.Index(fields=["unit", "on"], name="service_unit_on"),
             models.Index(fields=["kind", "on"], name="service_kind_on"),
+            models.Index(fields=["on", "id"], name="service_live_on", condition=LIVE),  # the list's order
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,3 +1,12 @@
+"""The public problem form (no login), included at /report/ by qiao/urls.py. Namespace
+"ledger_public"; the name "case" is the Intake kind (Intake.public_url())."""
+
+from django.urls import path
+
+from . import public
+
 app_name = "ledger_public"
 
-urlpatterns = []
+urlpatterns = [
+    path("case/<slug:token>/", public.report_case, name="case"),
+]

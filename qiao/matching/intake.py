@@ -151,9 +151,13 @@ class IntakeListView(generic.ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        waiting = Counter(
-            submissions.pending_demands(user).order_by().values_list("submitted__intake", flat=True)
-        ) + Counter(submissions.pending_profiles(user).order_by().values_list("intake", flat=True))
+        from qiao.ledger.services import pending_reports
+
+        waiting = (
+            Counter(submissions.pending_demands(user).order_by().values_list("submitted__intake", flat=True))
+            + Counter(submissions.pending_profiles(user).order_by().values_list("intake", flat=True))
+            + Counter(pending_reports(user).order_by().values_list("intake", flat=True))
+        )
         intakes = []
         for intake in self.get_queryset():
             url = self.request.build_absolute_uri(intake.public_url())
@@ -184,17 +188,21 @@ class IntakeEditView(generic.ObjectEditView):
 
 
 class SubmissionListView(LoginRequiredMixin, TemplateView):
-    """What the public forms received and waits for review, oldest first."""
+    """What the public forms received and waits for review, oldest first (enterprises' problems are
+    reviewed in the service ledger: a link with their count)."""
 
     template_name = "matching/review_list.html"
 
     def get_context_data(self, **kwargs):
+        from qiao.ledger.services import pending_reports
+
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(
             demands=submissions.pending_demands(user)[:500],
             profiles=submissions.pending_profiles(user)[:500],
             can_open_forms=scoping.has_any(user, "change"),
+            reports_waiting=pending_reports(user).count(),
         )
         return context
 

@@ -114,6 +114,11 @@ def consent_statement(intake: Intake) -> str:
             "I agree that %(unit)s keeps the information on this form to handle this demand, to contact me "
             "about it and to compile statistics. It is not given to anyone else for other purposes."
         ) % {"unit": intake.unit.name}
+    if intake.kind == IntakeKind.CASE:
+        return _(
+            "I agree that %(unit)s keeps the information on this form to handle this problem, to contact me "
+            "about it and to compile statistics. It is not given to anyone else for other purposes."
+        ) % {"unit": intake.unit.name}
     return _(
         "I agree that %(unit)s keeps the information on this form in its talent registry, to find jobs, "
         "internships, projects and policies that fit me, and to compile statistics. It is not given to anyone "
@@ -219,7 +224,14 @@ def submitted_organization(demand: Demand) -> dict:
 def organization_candidates(user, demand: Demand) -> tuple[str, list[Found]]:
     """("same" | "review" | "new", organisations best first), found as the organisations import finds
     them among those `user` may see."""
-    data = {k: v for k, v in submitted_organization(demand).items() if v}
+    return find_organizations(user, submitted_organization(demand))
+
+
+def find_organizations(user, data: dict) -> tuple[str, list[Found]]:
+    """("same" | "review" | "new", organisations best first) that an organisation as a public form sent
+    it (name, registration_number …) may be, among those `user` may see (also the service ledger's
+    reported problems)."""
+    data = {k: v for k, v in data.items() if v}
     if not data.get("name"):
         return "new", []
     visible = Organization.objects.restrict(user, "view")

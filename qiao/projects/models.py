@@ -31,7 +31,7 @@ class Stage(models.TextChoices):
     NEGOTIATING = "negotiating", _("Negotiating")
     SIGNED = "signed", _("Signed")
     LANDED = "landed", _("Landed")
-    PRODUCTION = "production", _("In production")
+    PRODUCTION = "in_production", _("In production")
     DROPPED = "dropped", _("Dropped")
 
 
@@ -126,9 +126,17 @@ class Project(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
     )
     dropped_from = models.CharField(_("dropped at stage"), max_length=20, choices=Stage.choices, blank=True)
     dropped_reason = models.TextField(_("reason for dropping"), blank=True)
+    over_plan_note = models.TextField(
+        _("why the landed funds exceed the plan"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Kept when someone confirmed a planned investment below the funds already landed."),
+    )
 
     search_fields = ("name",)
-    history_children = ("tranches", "stage_changes")
+    history_exclude = ("created", "updated", "people")  # related people are a child list (with roles)
+    history_children = ("tranches", "stage_changes", "project_people")
 
     class Meta:
         ordering = ["-stage_on", "-id"]
@@ -138,6 +146,7 @@ class Project(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
             models.Index(fields=["unit", "stage"], name="project_unit_stage"),
             models.Index(fields=["stage", "stage_on"], name="project_stage_on"),
             models.Index(fields=["signed_on"], name="project_signed_on"),
+            models.Index(fields=["stage_on", "id"], name="project_stage_on_id"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -155,6 +164,13 @@ class Project(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
 
     def search_keys(self) -> dict[str, int]:
         return {text.compact(self.name): 0}
+
+    @property
+    def over_plan(self):
+        """By how much the landed funds exceed the planned investment (Decimal yuan), or None."""
+        if self.planned_amount is None or self.landed_amount <= self.planned_amount:
+            return None
+        return self.landed_amount - self.planned_amount
 
 
 class ProjectPerson(models.Model):
@@ -175,6 +191,9 @@ class ProjectPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.project}"
+
+    def history_summary(self) -> dict:
+        return {"person": self.person_id, "role": self.role}
 
 
 class StageChange(models.Model):
@@ -199,6 +218,9 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.get_to_stage_display()} · {self.on}"
+
+    def history_summary(self) -> dict:
+        return {"from_stage": self.from_stage, "to_stage": self.to_stage, "on": str(self.on), "note": self.note}
 
 
 class Tranche(ChangeLoggedModel):
@@ -229,3 +251,6 @@ class Tranche(ChangeLoggedModel):
 
     def history_root(self):
         return self.project
+
+    def history_summary(self) -> dict:
+        return {"on": str(self.on), "amount": str(self.amount), "note": self.note}

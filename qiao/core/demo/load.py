@@ -13,6 +13,7 @@ from . import activities as demo_activities
 from . import matching as demo_matching
 from . import names, numbers
 from . import organizations as orgdata
+from . import projects as demo_projects
 
 PASSWORD = "qiao-demo-2024"
 SEED = 2024
@@ -60,6 +61,7 @@ def load(stdout=None) -> dict:
             people = _people(rng, units, orgs, admin)
             participations = demo_activities.load(rng, units, orgs, people, admin)
             matching = demo_matching.load(rng, units, orgs, people, admin)
+            ledger = demo_projects.load(units, orgs, people, admin)
     return {
         "units": len(units),
         "users": len(USERS) + 1,
@@ -67,6 +69,7 @@ def load(stdout=None) -> dict:
         "people": len(people),
         "participations": participations,
         **matching,
+        **ledger,
     }
 
 

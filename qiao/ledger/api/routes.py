@@ -2,7 +2,12 @@
 
 
 def register(router) -> None:
-    pass
+    from .views import CaseActionViewSet, CaseTaskViewSet, CaseViewSet, ServiceRecordViewSet
+
+    router.register("cases", CaseViewSet)
+    router.register("case-tasks", CaseTaskViewSet)
+    router.register("case-actions", CaseActionViewSet)
+    router.register("service-records", ServiceRecordViewSet)
 
 
 urlpatterns: list = []

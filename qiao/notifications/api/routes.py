@@ -1,8 +1,10 @@
 """This app's API: the viewsets it adds to the project's router, and any extra paths under /api/."""
 
+from .views import NotificationViewSet
+
 
 def register(router) -> None:
-    pass
+    router.register("notifications", NotificationViewSet, basename="notification")
 
 
 urlpatterns: list = []

@@ -2,7 +2,10 @@
 
 
 def register(router) -> None:
-    pass
+    from .views import ProjectViewSet, TrancheViewSet
+
+    router.register("projects", ProjectViewSet)
+    router.register("tranches", TrancheViewSet)
 
 
 urlpatterns: list = []

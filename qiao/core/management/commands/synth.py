@@ -1,3 +1,4 @@
+import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,8 +9,9 @@ from qiao.core.demo import synth
 
 class Command(BaseCommand):
     help = (
-        "Add synthetic people and organisations for benchmarks (bulk inserts, no change history). "
-        "Creates a centre with ten bases when the database has no units."
+        "Add synthetic people, organisations, activities, talent profiles and demands, investment projects, "
+        "service-ledger cases with tasks and actions, and service records for benchmarks (bulk inserts, no "
+        "change history). Creates a centre with ten bases when the database has no units."
     )
 
     def add_arguments(self, parser):
@@ -34,9 +36,25 @@ class Command(BaseCommand):
             metavar="FILE.json",
             help="Write the graded evaluation set of this run's demands and profiles (--profiles and --demands).",
         )
+        parser.add_argument("--projects", type=int, default=0, help="Add investment projects with their stages.")
+        parser.add_argument("--cases", type=int, default=0, help="Add service-ledger cases (问题台账).")
+        parser.add_argument("--tasks", type=int, help="Tasks of the --cases in all (default: 5 per case).")
+        parser.add_argument("--actions", type=int, help="Timeline actions of the --cases in all (default: 2 per case).")
+        parser.add_argument("--services", type=int, default=0, help="Add service records.")
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            help="The day projects, cases and services are dated up to (YYYY-MM-DD; default: today).",
+        )
 
     def handle(self, *args, people, organizations, seed, batch, **options):
         started = time.monotonic()
+        for name in ("projects", "cases", "tasks", "actions", "services"):
+            if (options[name] or 0) < 0:
+                raise CommandError(f"--{name} cannot be negative.")
+        for name in ("tasks", "actions"):
+            if options[name] is not None and not options["cases"]:
+                raise CommandError(f"--{name} needs --cases.")
 
         def progress(message):
             if options["verbosity"] > 0:
@@ -73,6 +91,16 @@ class Command(BaseCommand):
             if options["eval"]:
                 synth_matching.write_evaluation(synth_matching.evaluation(result, made), options["eval"])
                 self.stdout.write(f"wrote {options['eval']}")
+        if options["projects"] or options["cases"] or options["services"]:
+            from qiao.core.demo import synth_projects
+
+            dated = {"seed": seed, "today": options["today"], "progress": progress}
+            if options["projects"]:
+                synth_projects.projects(options["projects"], **dated)
+            if options["cases"]:
+                synth_projects.cases(options["cases"], tasks=options["tasks"], actions=options["actions"], **dated)
+            if options["services"]:
+                synth_projects.services(options["services"], **dated)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics, so the planner uses the key index at once
         if options["incoming"]:
