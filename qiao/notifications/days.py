@@ -5,33 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.utils import timezone
 
+from qiao.core.days import local_today, user_zone, zone
 
-def zone(name: str) -> ZoneInfo:
-    """The time zone called `name`; the server's for an empty or unknown name."""
-    return _zone(name or settings.TIME_ZONE) or _zone(settings.TIME_ZONE)
-
-
-@cache
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def user_zone(user) -> ZoneInfo:
-    return zone(getattr(user, "time_zone", "") or "")
-
-
-def local_today(user, now: datetime | None = None) -> date:
-    """The date it is for `user` at `now` (default: this instant)."""
-    return (now or timezone.now()).astimezone(user_zone(user)).date()
+__all__ = ["Days", "local_today", "soon_days", "user_zone", "zone", "zone_names"]
 
 
 def soon_days() -> int:

@@ -33,12 +33,9 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import zoneinfo
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Q, Sum
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -46,6 +43,7 @@ from qiao.activities.models import Activity
 from qiao.core import history, services
 from qiao.core.amounts import MAX_AMOUNT, check_bounds, display_amount, user_unit
 from qiao.core.choices import OrganizationRegion
+from qiao.core.days import local_today
 from qiao.core.models import Membership, User
 from qiao.orgs.models import Organization
 from qiao.people.models import Person
@@ -56,16 +54,6 @@ FLOOR = datetime.date(1980, 1, 1)  # no project or tranche is dated before this:
 CREATE_STAGES = [Stage.LEAD, Stage.VISITED, Stage.NEGOTIATING, Stage.SIGNED]  # a new project starts here
 KEEP = object()  # change_tranche(): leave this value as it is
 ZERO = decimal.Decimal("0.00")
-
-
-def local_today(user) -> datetime.date:
-    """The user's own today: their time zone, else the server's (settings.TIME_ZONE)."""
-    name = getattr(user, "time_zone", "") or settings.TIME_ZONE
-    try:
-        zone = zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    return timezone.localtime(timezone.now(), zone).date()
 
 
 def _label(model, name: str) -> str:
