@@ -907,3 +907,23 @@ def test_trash_and_restore(client, case, manager):
     assert client.post(f"/ledger/cases/{case.pk}/restore/").status_code == 302
     assert client.get(f"/ledger/cases/{case.pk}/").status_code == 200
     assert client.get("/ledger/services/deleted/").status_code == 200
+
+
+def test_the_list_of_cases_a_person_raised(client, make_case, make_person, network, staff):
+    chan = make_person(network["a"])
+    raised = make_case(raised_by=chan)
+    other = make_case()
+    login(client, staff)
+    page = client.get(f"/ledger/cases/?raised_by={chan.pk}").content.decode()
+    assert f'id="case-{raised.pk}"' in page and f'id="case-{other.pk}"' not in page
+
+
+def test_an_attachment_above_the_size_limit_is_refused(api, case, staff, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.QIAO_ATTACHMENT_MAX_MB = 0.001  # about a kilobyte
+    upload = SimpleUploadedFile("大文件.pdf", b"%PDF" + b"0" * 5000, content_type="application/pdf")
+    answer = api(staff).post(
+        "/api/case-actions/", {"case": case.pk, "kind": "reply", "note": "x", "attachment": upload}
+    )
+    assert answer.status_code == 400 and "attachment" in answer.json() and "limit" in str(answer.json())
+    assert not CaseAction.objects.exists()

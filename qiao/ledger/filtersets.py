@@ -65,6 +65,7 @@ class CaseFilterSet(UserLocalDay, BaseFilterSet):
     unassigned = _checkbox(_("no owner"), "only_unassigned")
     organization = ScopedChoiceFilter(label=_("organisation"), model=Organization, kind="organizations")
     project = ScopedChoiceFilter(label=_("project"), queryset=_projects, kind="projects")
+    raised_by = ScopedChoiceFilter(label=_("raised by"), model=Person, kind="people")
     unit = UnitScopeFilter()
     age = django_filters.ChoiceFilter(
         label=_("open for (days)"), choices=[(code, label) for code, label, *_rest in services.AGES], method="by_age"
@@ -87,6 +88,7 @@ class CaseFilterSet(UserLocalDay, BaseFilterSet):
             "unassigned",
             "organization",
             "project",
+            "raised_by",
             "unit",
             "age",
             "raised_from",

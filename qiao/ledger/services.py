@@ -33,7 +33,6 @@ Decisions:
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,6 +43,7 @@ from django.utils.translation import ngettext
 
 from qiao.core import context, scoping, services
 from qiao.core.choices import OrganizationRegion
+from qiao.core.days import local_today
 from qiao.core.models import ActionLog, Membership, Unit, User
 from qiao.imports import values
 from qiao.orgs.models import Organization, OrganizationKind
@@ -79,16 +79,6 @@ SOURCE = "public_form"  # who writes what a public form sends (as qiao.matching.
 
 
 # ---------------------------------------------------------------- dates and people
-
-
-def local_today(user=None, now: datetime.datetime | None = None) -> datetime.date:
-    """Today in the user's time zone (their own, else the server's)."""
-    name = getattr(user, "time_zone", "") or settings.TIME_ZONE
-    try:
-        zone = zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    return timezone.localtime(now or timezone.now(), zone).date()
 
 
 def unit_and_above(unit_id: int) -> list[int]:
@@ -501,9 +491,12 @@ def age_q(code: str, today: datetime.date) -> Q | None:
 
 
 def case_totals(cases: QuerySet, today: datetime.date) -> dict:
-    """How many cases of a set there are, by status, and how many are overdue: one query."""
-    counts = {status: Count("pk", filter=Q(status=status)) for status in CaseStatus.values}
-    figures = cases.order_by().aggregate(total=Count("pk"), overdue=Count("pk", filter=overdue_q(today)), **counts)
+    """How many cases of a set there are, by status, and how many are overdue: two queries, each
+    answered from an index (case_live_status) on a million cases."""
+    figures = dict.fromkeys(CaseStatus.values, 0)
+    figures.update(cases.order_by().values_list("status").annotate(n=Count("*")))
+    figures["total"] = sum(figures[s] for s in CaseStatus.values)
+    figures["overdue"] = cases.filter(overdue_q(today)).order_by().count()
     figures["active"] = sum(figures[s] for s in ACTIVE_STATUSES)
     figures["by_status"] = [(value, label, figures[value]) for value, label in CaseStatus.choices]
     return figures
@@ -530,16 +523,14 @@ def ledger(unit: Unit, today: datetime.date) -> dict:
     overdue cases and tasks, and active cases per owner. A few grouped queries, whatever the size."""
     ids = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
     cases = Case.objects.filter(unit_id__in=ids)
-    by_status = dict(cases.order_by().values_list("status").annotate(n=Count("pk")))
+    by_status = dict(cases.order_by().values_list("status").annotate(n=Count("*")))
     active = cases.filter(status__in=ACTIVE_STATUSES)
-    ages = {
-        code: Count("pk", filter=age_q(code, today)) for code, *_rest in AGES
-    }
+    ages = {code: Count("pk", filter=age_q(code, today)) for code, *_rest in AGES}
     figures = active.order_by().aggregate(overdue=Count("pk", filter=Q(due_date__lt=today)), **ages)
     owners = list(
         active.order_by()
         .values("owner")
-        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+        .annotate(n=Count("*"), overdue=Count("pk", filter=Q(due_date__lt=today)))
         .order_by("-n", "owner")
     )
     people = User.objects.in_bulk([row["owner"] for row in owners if row["owner"]])
@@ -608,7 +599,7 @@ def service_totals(records: QuerySet) -> dict:
     """Records and people served (人次) of a set, in one query."""
     from django.db.models import Sum
 
-    figures = records.order_by().aggregate(records=Count("pk"), people_served=Sum("people_served"))
+    figures = records.order_by().aggregate(records=Count("*"), people_served=Sum("people_served"))
     figures["people_served"] = figures["people_served"] or 0
     return figures
 

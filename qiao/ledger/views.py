@@ -111,7 +111,10 @@ class CaseListView(CountedListView):
         return self.totals()["total"]
 
     def get_table_kwargs(self):
-        return {**super().get_table_kwargs(), "today": self.today()}
+        kwargs = {**super().get_table_kwargs(), "today": self.today()}
+        if not scoping.has_any(self.request.user, services.REASSIGN_ACTION):
+            kwargs["exclude"] = ("select",)  # the boxes choose cases to reassign
+        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -628,4 +631,3 @@ class ReportView(generic.ObjectMixin, View):
             form.add_error(None, str(error))
             return self.render(report, form, status=403)
         return redirect("ledger:report_list")
-

@@ -183,7 +183,6 @@ class ServiceRecordSerializer(ServiceSerializer):
         ]
         read_only_fields = ["created", "updated"]
         extra_kwargs = {"people_served": {"min_value": 1, "max_value": 1_000_000}, "on": {"required": False}}
-        validators = []
 
     def validate(self, attrs):
         def value(name):
