@@ -307,3 +307,15 @@ def test_nul_characters_are_refused_not_a_server_error(network, make_user, api, 
     client.force_login(staff)
     assert client.get("/people/", {"q": "陳\x00"}).status_code == 400
     assert client.get("/api/activities/", {"title": "\x00"}).status_code == 400
+
+
+def test_nul_characters_in_form_fields_are_refused_and_forms_still_work(network, make_user, api, client):
+    """A NUL in a multipart or urlencoded field (not in a file) is a 400 for the API and the pages alike;
+    an ordinary multipart request still reaches the serializer."""
+    staff = make_user("staff-a", network["a"], "staff")
+    answer = api(staff).post("/api/activities/", {"title": "交流\x00团", "code": "x\x00"}, format="multipart")
+    assert answer.status_code == 400
+    fine = api(staff).post("/api/people/", {"name": "陳大文", "unit": network["a"].pk}, format="multipart")
+    assert fine.status_code == 201, fine.content
+    client.force_login(staff)
+    assert client.post("/people/add/", {"name": "陳\x00大文"}).status_code == 400

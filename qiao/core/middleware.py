@@ -55,14 +55,23 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _holds_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
 class RejectNulMiddleware:
-    """A query string with a NUL character is refused (400) before any view or filter sees it: no
-    database column can store one, and PostgreSQL fails the whole query on it."""
+    """A query string or a form field (not an uploaded file) with a NUL character is refused (400)
+    before any view, filter or serializer sees it: no database column can store one, and PostgreSQL
+    fails the whole query on it. (JSON bodies are checked by qiao.core.api.parsers.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+        form = request.method == "POST" and request.content_type in FORM_TYPES
+        if _holds_nul(request.GET) or (form and _holds_nul(request.POST)):
             return HttpResponseBadRequest(_("The request holds a NUL character, which no field accepts."))
         return self.get_response(request)
