@@ -26,7 +26,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "Demo loaded: {units} units, {users} users, {organizations} organisations, {people} people, "
                 "{participations} participations in activities, {profiles} talent profiles, {demands} demands, "
-                "{matches} matches, {policies} policies. "
+                "{matches} matches, {policies} policies, {projects} investment projects, {cases} ledger cases with "
+                "{tasks} tasks, {services} service records. "
                 "Every demo password is {password}.".format(password=load.PASSWORD, **counts)
             )
         )
