@@ -149,6 +149,26 @@ class Case(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
         return self.status in ACTIVE_STATUSES
 
 
+class CaseTally(models.Model):
+    """How many live cases (not in the trash) a unit owns in one status: the unfiltered totals sum
+    these rows instead of counting a million cases. Derived data, never written by the code: database
+    triggers on the cases table keep it exact on every write (tally.py), `qiao ledger_tally --rebuild`
+    counts it again."""
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)  # see Meta
+    status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # the triggers' ON CONFLICT target (no INCLUDE: SQLite would not create it); a few hundred rows
+            models.UniqueConstraint(fields=["unit", "status"], name="case_tally_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.status}: {self.n}"
+
+
 class CaseTask(ChangeLoggedModel):
     """One item of a case's task list: an assignee, a due date, done or not."""
 

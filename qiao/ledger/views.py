@@ -24,8 +24,8 @@ from qiao.core.views import query_id
 from qiao.orgs.models import Organization
 from qiao.people.models import Person
 
-from . import services
-from .filtersets import CaseFilterSet, ServiceRecordFilterSet, TaskFilterSet
+from . import services, tally
+from .filtersets import ACTIVE, CaseFilterSet, ServiceRecordFilterSet, TaskFilterSet
 from .forms import (
     ActionForm,
     CaseForm,
@@ -36,7 +36,17 @@ from .forms import (
     TaskForm,
     projects_of,
 )
-from .models import Case, CaseAction, CaseReport, CaseStatus, CaseTask, Category, ReportStatus, ServiceRecord
+from .models import (
+    ACTIVE_STATUSES,
+    Case,
+    CaseAction,
+    CaseReport,
+    CaseStatus,
+    CaseTask,
+    Category,
+    ReportStatus,
+    ServiceRecord,
+)
 from .tables import CaseTable, CaseTrashTable, ServiceRecordTable, ServiceTrashTable, TaskTable
 
 
@@ -104,8 +114,31 @@ class CaseListView(CountedListView):
 
     def totals(self) -> dict:
         if not hasattr(self, "_totals"):
-            self._totals = services.case_totals(self.object_list, self.today())
+            self._totals = services.case_totals(self.object_list, self.today(), self.tallied())
         return self._totals
+
+    def tallied(self) -> dict[str, int] | None:
+        """The counts by status from the stored tally (tally.py) when the list is cut only by the
+        user's scope, a unit and/or statuses (no search, no other filter): its rows are then exactly
+        the live cases of those units in those statuses. None otherwise (the totals count the rows)."""
+        filterset = getattr(self, "filterset", None)
+        if filterset is None or getattr(Case, "share_model", None) is not None:
+            return None
+        if filterset.is_bound and not filterset.is_valid():
+            return None
+        data = filterset.form.cleaned_data if filterset.is_bound else {}
+        if self.request.GET.get("q", "").strip() or any(v for k, v in data.items() if k not in ("unit", "status")):
+            return None
+        units = scoping.unit_ids(self.request.user, self.action)
+        if data.get("unit") is not None:
+            subtree = set(data["unit"].subtree().values_list("pk", flat=True))
+            units = subtree if units is scoping.ALL else subtree & units
+        statuses = None
+        if data.get("status"):
+            statuses = set()
+            for status in data["status"]:
+                statuses.update(ACTIVE_STATUSES if status == ACTIVE else [status])
+        return tally.counts(units, statuses)
 
     def known_count(self) -> int:
         return self.totals()["total"]

@@ -147,6 +147,14 @@ class Project(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
             models.Index(fields=["stage", "stage_on"], name="project_stage_on"),
             models.Index(fields=["signed_on"], name="project_signed_on"),
             models.Index(fields=["stage_on", "id"], name="project_stage_on_id"),
+            # the list's totals (services.totals) of any set of units, read from the index alone
+            # (PostgreSQL; SQLite ignores INCLUDE and keeps a plain partial index on the unit)
+            models.Index(
+                fields=["unit"],
+                include=["planned_amount", "landed_amount", "signed_on", "stage"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="project_live_totals",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
