@@ -22,6 +22,8 @@ from qiao import text
 from qiao.core.models import ChangeLoggedModel, ListItem, OwnedModel, SoftDeleteModel
 from qiao.core.scoping import RestrictedManager
 from qiao.core.search import SearchableModel
+from qiao.matching.models import Submission
+from qiao.matching.models import SubmissionStatus as ReportStatus  # noqa: F401 - the statuses of a CaseReport
 
 
 class Category(models.TextChoices):
@@ -318,30 +320,15 @@ class ServiceRecord(SoftDeleteModel, ChangeLoggedModel, OwnedModel):
         return reverse("ledger:service", args=[self.pk])
 
 
-class ReportStatus(models.TextChoices):
-    PENDING = "pending", _("To review")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", pgettext_lazy("submission", "Rejected")
-
-
-class CaseReport(OwnedModel):
+class CaseReport(Submission):
     """A problem an enterprise reported through a public form; staff review it and open a case."""
 
     intake = models.ForeignKey("matching.Intake", on_delete=models.SET_NULL, null=True, related_name="case_reports")
-    data = models.JSONField(_("as submitted"), default=dict)
-    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
-    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.PENDING)
     case = models.ForeignKey(
         Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.TextField(_("review note"), blank=True)
 
-    class Meta:
-        ordering = ["-submitted_at", "-id"]
+    class Meta(Submission.Meta):
         verbose_name = _("reported problem")
         verbose_name_plural = _("reported problems")
 

@@ -340,6 +340,30 @@ class CasePartMixin(generic.ObjectMixin):
         return _respond(request, case, template, error, **extra)
 
 
+class CasePartAddView(CasePartMixin, View):
+    """Add one part of a case (a task, a timeline entry) through `form_class` and answer with the
+    fragment `template`; on a refusal htmx gets the form back as `form_name`, with its errors."""
+
+    form_class = None
+    part_model = None
+    template = ""
+    form_name = ""
+
+    def post(self, request, pk):
+        case = self.get_object()
+        form = self.form_class(request.POST, request.FILES, instance=self.part_model(case=case), user=request.user)
+        error = ""
+        if form.is_valid():
+            try:
+                form.save(request.user)
+            except ValidationError as exc:
+                error = _errors_text(exc)
+        else:
+            error = _form_errors(form)
+        extra = {self.form_name: form} if error and _htmx(request) else {}
+        return self.respond(request, case, self.template, error, **extra)
+
+
 class CaseStatusView(CasePartMixin, View):
     """Move a case to another status (with the resolution, reason or note the dialog asks)."""
 
@@ -392,20 +416,11 @@ class CaseReassignView(CasePartMixin, View):
         return self.respond(request, case, "ledger/_status_response.html", error, failed="reassign", failed_dialog=True)
 
 
-class TaskAddView(CasePartMixin, View):
-    def post(self, request, pk):
-        case = self.get_object()
-        form = TaskForm(request.POST, instance=CaseTask(case=case), user=request.user)
-        error = ""
-        if form.is_valid():
-            try:
-                form.save(request.user)
-            except ValidationError as exc:
-                error = _errors_text(exc)
-        else:
-            error = _form_errors(form)
-        extra = {"task_form": form} if error and _htmx(request) else {}
-        return self.respond(request, case, "ledger/_tasks.html", error, **extra)
+class TaskAddView(CasePartAddView):
+    form_class = TaskForm
+    part_model = CaseTask
+    template = "ledger/_tasks.html"
+    form_name = "task_form"
 
 
 class TaskView(LoginRequiredMixin, View):
@@ -433,22 +448,13 @@ class TaskEditView(generic.ObjectEditView):
     form_class = TaskForm
 
 
-class ActionAddView(CasePartMixin, View):
+class ActionAddView(CasePartAddView):
     """Add a call, visit, meeting, reply … to the case's timeline, with a note and a file."""
 
-    def post(self, request, pk):
-        case = self.get_object()
-        form = ActionForm(request.POST, request.FILES, instance=CaseAction(case=case), user=request.user)
-        error = ""
-        if form.is_valid():
-            try:
-                form.save(request.user)
-            except ValidationError as exc:
-                error = _errors_text(exc)
-        else:
-            error = _form_errors(form)
-        extra = {"action_form": form} if error and _htmx(request) else {}
-        return self.respond(request, case, "ledger/_timeline.html", error, **extra)
+    form_class = ActionForm
+    part_model = CaseAction
+    template = "ledger/_timeline.html"
+    form_name = "action_form"
 
 
 class ActionAttachmentView(LoginRequiredMixin, View):

@@ -459,18 +459,14 @@ class SubmissionStatus(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("submission", "Rejected")
 
 
-class ProfileSubmission(OwnedModel):
-    """A talent profile sent through a public form; staff link it to the registry before use."""
+class Submission(OwnedModel):
+    """What the public reached staff with, as they sent it, waiting for a review (ProfileSubmission
+    here, ledger.CaseReport): accepted (then linked to the registry) or rejected with a note."""
 
-    intake = models.ForeignKey(Intake, on_delete=models.SET_NULL, null=True, related_name="profiles")
     data = models.JSONField(_("as submitted"), default=dict)
-    consent_at = models.DateTimeField(_("consent given"))
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     status = models.CharField(
         _("status"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING
-    )
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -479,7 +475,20 @@ class ProfileSubmission(OwnedModel):
     review_note = models.TextField(_("review note"), blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-submitted_at", "-id"]
+
+
+class ProfileSubmission(Submission):
+    """A talent profile sent through a public form; staff link it to the registry before use."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.SET_NULL, null=True, related_name="profiles")
+    consent_at = models.DateTimeField(_("consent given"))
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(Submission.Meta):
         verbose_name = _("submitted profile")
         verbose_name_plural = _("submitted profiles")
 
