@@ -45,7 +45,7 @@ class Priority(models.TextChoices):
 
 class CaseStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("case", "Open")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("case", "In progress")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", pgettext_lazy("case", "Closed")
     CANNOT_RESOLVE = "cannot_resolve", _("Cannot resolve")
