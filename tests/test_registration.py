@@ -503,6 +503,9 @@ def test_garbage_never_makes_a_server_error(client, activity, settings, data, st
     if stamped:
         data["stamp"] = make_stamp(activity)
     response = client.post(url(activity), data)
+    if any("\x00" in str(value) for value in data.values()):
+        assert response.status_code == 400  # refused before any form sees it (core.middleware.RejectNulMiddleware)
+        return
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert b"Traceback" not in response.content

@@ -381,8 +381,10 @@ def _cases(today, units, by_name, projects, users) -> tuple[int, int]:
 
 
 def _services(today, units, by_name, people, users) -> int:
+    from qiao.ledger.defaults import ensure
     from qiao.ledger.models import ServiceKind, ServiceRecord
 
+    ensure()  # the migration's list, unless it was edited or flushed since
     kinds = {kind.code: kind for kind in ServiceKind.objects.all()}
     for code, to, unit, by, days, served, summary in SERVICES:
         person = people[to] if isinstance(to, int) else None
