@@ -231,6 +231,8 @@ CACHES = {
 QIAO_IMPORT_MAX_BYTES = int(os.environ.get("QIAO_IMPORT_MAX_MB", "20")) * 1024 * 1024
 QIAO_IMPORT_MAX_ROWS = int(os.environ.get("QIAO_IMPORT_MAX_ROWS", "200000"))
 QIAO_IMPORT_INLINE_ROWS = int(os.environ.get("QIAO_IMPORT_INLINE_ROWS", "1000"))
+# A dry run of 2,000 rows or more links them in this many processes (PostgreSQL only; 1 turns it off).
+QIAO_IMPORT_PROCESSES = int(os.environ.get("QIAO_IMPORT_PROCESSES", "2"))
 # Photos and documents attached to activities, kept under MEDIA_ROOT and served only through Qiao.
 QIAO_ATTACHMENT_MAX_MB = int(os.environ.get("QIAO_ATTACHMENT_MAX_MB", "20"))
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import multiprocessing
+import os
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +38,8 @@ KIND = "people"
 SCALARS = ("name", "name_latin", "employer", "title", "notes")
 EDUCATION = {"degree": "degree", "institution": "institution", "field_of_study": "field", "graduation_year": "year"}
 BATCH = 500
+PARALLEL_ROWS = 2000  # from this many rows the dry run runs in two processes (see _parallel)
+log = logging.getLogger(__name__)
 FILLED = ("name", "name_latin", "gender", "birth_date", "region", "country", "employer", "title")
 # Where a row's local phone numbers are from when no region column says so: its identity documents.
 DOCUMENT_REGION = {"hkid": "HK", "mo_id": "MO", "tw_id": "TW", "tw_permit": "TW", "cn_id": "MAINLAND"}
@@ -169,22 +175,97 @@ def _twice(rows: list[RowPlan]) -> None:
 
 
 def plan(user, sheet: Sheet, mapping: list[str | None], progress: Progress = None) -> Plan:
-    """The dry run: every row parsed, checked and linked to the people `user` may see."""
+    """The dry run: every row parsed, checked and linked to the people `user` may see.
+
+    Rows imported before are found by their trace; the others are linked in batches — those of a
+    large file in two processes (see `_parallel`), which gives the same plan."""
     rows = [parse(sheet, mapping, row) for row in sheet.rows]
     _twice(rows)
     valid = [row for row in rows if not row.problems]
     visible = Person.objects.restrict(user)
     report(progress, len(rows) - len(valid), len(rows))
-    for start in range(0, len(valid), BATCH):
-        chunk = _traced(valid[start : start + BATCH], visible)
-        for row, decision in zip(chunk, linkage.link([incoming(r.data) for r in chunk], visible), strict=True):
-            row.outcome = {"link": "same", "review": "review", "new": "new"}[decision.outcome]
-            row.matches = [Match(c.person, c.score, c.reasons, c.reason_labels()) for c in decision.candidates]
-        report(progress, len(rows) - len(valid) + start + len(chunk), len(rows))
+    untraced = [row for start in range(0, len(valid), BATCH) for row in _traced(valid[start : start + BATCH], visible)]
+    done = len(rows) - len(untraced)
+    report(progress, done, len(rows))
+    if not _parallel(untraced, visible, lambda linked: report(progress, done + 2 * linked, len(rows))):
+        _link(untraced, visible, lambda linked: report(progress, done + linked, len(rows)))
     for row in rows:
         if row.problems:
             row.outcome = "error"
     return Plan(KIND, rows)
+
+
+def _link(rows: list[RowPlan], visible, progress=None) -> None:
+    """Link `rows` to the people `visible`, in batches: each row's outcome and proposals."""
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        for row, decision in zip(chunk, linkage.link([incoming(r.data) for r in chunk], visible), strict=True):
+            row.outcome = {"link": "same", "review": "review", "new": "new"}[decision.outcome]
+            row.matches = [Match(c.person, c.score, c.reasons, c.reason_labels()) for c in decision.candidates]
+        if progress:
+            progress(start + len(chunk))
+
+
+def _parallel(rows: list[RowPlan], visible, progress) -> bool:
+    """Link the first half of `rows` here and the second in a forked process, at once; False (and
+    nothing done) when there are fewer than PARALLEL_ROWS, the database is not PostgreSQL, there is
+    one processor, or the connection is inside a transaction (the forked process has a connection
+    of its own: it would not see what the transaction wrote). Linkage is mostly Python work
+    (scoring candidates), so two processes on two processors take about half the time; each row
+    is linked on its own, so the plan is the same. If the other process fails, this one links its
+    half too."""
+    if (
+        settings.QIAO_IMPORT_PROCESSES < 2
+        or len(rows) < PARALLEL_ROWS
+        or (os.cpu_count() or 1) < 2
+        or connection.vendor != "postgresql"
+        or connection.in_atomic_block
+    ):
+        return False
+    half = len(rows) // 2
+    mine, theirs = rows[:half], rows[half:]
+    linkage.prepare()  # loaded once, here, for both processes
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    connection.close()  # each process opens its own: a shared socket would mix their queries
+    worker = context.Process(target=_link_half, args=(sender, theirs, visible), daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        _link(mine, visible, progress)
+    except BaseException:  # the other process's answer is of no use now: stop it
+        worker.terminate()
+        worker.join()
+        receiver.close()
+        raise
+    try:
+        linked = receiver.recv()
+    except EOFError:  # the process died before it answered
+        linked = "no answer"
+    finally:
+        receiver.close()
+        worker.join()
+    if isinstance(linked, list):
+        for row, (outcome, matches) in zip(theirs, linked, strict=True):
+            row.outcome, row.matches = outcome, matches
+    else:
+        log.warning("import: the second linking process failed (%s); linking its rows here", linked)
+        _link(theirs, visible)
+    return True
+
+
+def _link_half(sender, rows: list[RowPlan], visible) -> None:
+    """In the forked process: link `rows`, send back each one's outcome and proposals (or why it failed)."""
+    try:
+        try:
+            _link(rows, visible)
+            sender.send([(row.outcome, row.matches) for row in rows])
+        except Exception as error:  # the parent links these rows itself
+            sender.send(f"{type(error).__name__}: {error}")
+        finally:
+            connections.close_all()
+    finally:
+        sender.close()
 
 
 class Known:
