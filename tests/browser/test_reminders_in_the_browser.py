@@ -61,5 +61,7 @@ def test_an_overdue_task_on_the_home_page(page, network, make_user, make_org):
 
     page.click("#mark-all-read")
     page.wait_for_selector("#notification-count[data-count='0']", state="attached")
+    # htmx settles a swapped element's class ~20 ms after its other attributes: wait until it is hidden
+    page.locator("#notification-count").wait_for(state="hidden")
     assert not page.locator("#notification-count").is_visible()
     assert chen.notifications.filter(read_at__isnull=True).count() == 0
