@@ -8,7 +8,7 @@ from qiao.core.widgets import AutocompleteSelect
 from qiao.orgs.models import Organization
 
 from . import services
-from .models import Demand, Field, Language, Match, MatchStage, Plan, PlanTask, TalentProfile, WorkMode
+from .models import DEMAND_TERMS, Demand, Field, Language, Match, MatchStage, Plan, PlanTask, TalentProfile, WorkMode
 
 DATE = {"type": "date"}
 
@@ -44,22 +44,7 @@ class DemandForm(ScopedModelForm):
             "title",
             "status",
             "description",
-            "fields",
-            "skills",
-            "min_degree",
-            "degree_required",
-            "min_experience_years",
-            "languages",
-            "place",
-            "work_mode",
-            "headcount",
-            "amount_min",
-            "amount_max",
-            "amount_period",
-            "valid_until",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
+            *DEMAND_TERMS,
             "unit",
         ]
         widgets = {

@@ -197,6 +197,27 @@ class AmountPeriod(models.TextChoices):
     TOTAL = "total", _("in total")
 
 
+# What a demand asks for and whom to contact, in the order forms show it (the form, the API)
+DEMAND_TERMS = (
+    "fields",
+    "skills",
+    "min_degree",
+    "degree_required",
+    "min_experience_years",
+    "languages",
+    "place",
+    "work_mode",
+    "headcount",
+    "amount_min",
+    "amount_max",
+    "amount_period",
+    "valid_until",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
 class Demand(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
     """What an organisation asks for."""
 

@@ -9,7 +9,7 @@ from qiao.orgs.models import Organization
 from qiao.people.models import Person
 
 from .. import services
-from ..models import Demand, Field, Language, Match, MatchStage, Plan, PlanTask, TalentProfile, WorkMode
+from ..models import DEMAND_TERMS, Demand, Field, Language, Match, MatchStage, Plan, PlanTask, TalentProfile, WorkMode
 
 
 class FieldSerializer(serializers.ModelSerializer):
@@ -36,22 +36,7 @@ class DemandSerializer(ServiceSerializer):
             "organization",
             "unit",
             "status",
-            "fields",
-            "skills",
-            "min_degree",
-            "degree_required",
-            "min_experience_years",
-            "languages",
-            "place",
-            "work_mode",
-            "headcount",
-            "amount_min",
-            "amount_max",
-            "amount_period",
-            "valid_until",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
+            *DEMAND_TERMS,
             "created",
             "updated",
         ]
