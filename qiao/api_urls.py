@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from qiao.activities.api.views import ActivityViewSet, ParticipationViewSet, ProgrammeViewSet, SeriesViewSet
+from qiao.agreements.api import routes as agreement_routes
+from qiao.carriers.api import routes as carrier_routes
 from qiao.core.api.views import UnitViewSet, UserViewSet
 from qiao.imports.api.views import ImportBatchViewSet
 from qiao.internships.api.views import ApplicationViewSet, PlacementViewSet, PositionViewSet
@@ -21,6 +23,8 @@ from qiao.orgs.api.views import OrganizationViewSet
 from qiao.people.api.views import AffiliationViewSet, PersonViewSet
 from qiao.policies.api.views import PersonBenefitsView, PolicyViewSet
 from qiao.projects.api import routes as project_routes
+from qiao.proposals.api import routes as proposal_routes
+from qiao.relations.api import routes as relation_routes
 
 app_name = "api"
 
@@ -43,7 +47,16 @@ router.register("demands", DemandViewSet)
 router.register("matches", MatchViewSet)
 router.register("plans", PlanViewSet)
 router.register("policies", PolicyViewSet)
-for routes in (project_routes, ledger_routes, notification_routes):
+APP_ROUTES = (
+    project_routes,
+    ledger_routes,
+    notification_routes,
+    relation_routes,
+    agreement_routes,
+    carrier_routes,
+    proposal_routes,
+)
+for routes in APP_ROUTES:
     routes.register(router)
 
 urlpatterns = [
@@ -53,8 +66,6 @@ urlpatterns = [
     path("people/<int:pk>/talent/", PersonTalentView.as_view(), name="person-talent"),
     path("people/<int:pk>/plan/", PersonPlanView.as_view(), name="person-plan"),
     path("people/<int:id>/benefits/", PersonBenefitsView.as_view(), name="person-benefits"),
-    *project_routes.urlpatterns,
-    *ledger_routes.urlpatterns,
-    *notification_routes.urlpatterns,
+    *(pattern for routes in APP_ROUTES for pattern in routes.urlpatterns),
     *router.urls,
 ]

@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "qiao.projects",
     "qiao.ledger",
     "qiao.notifications",
+    "qiao.relations",
+    "qiao.agreements",
+    "qiao.carriers",
+    "qiao.proposals",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,10 @@ urlpatterns = [
     path("projects/", include("qiao.projects.urls")),
     path("ledger/", include("qiao.ledger.urls")),
     path("notifications/", include("qiao.notifications.urls")),
+    path("relations/", include("qiao.relations.urls")),
+    path("agreements/", include("qiao.agreements.urls")),
+    path("carriers/", include("qiao.carriers.urls")),
+    path("proposals/", include("qiao.proposals.urls")),
     path("api/", include("qiao.api_urls")),
 ]
 

@@ -1,0 +1,8 @@
+"""This app's API: the viewsets it adds to the project's router, and any extra paths under /api/."""
+
+
+def register(router) -> None:
+    pass
+
+
+urlpatterns: list = []

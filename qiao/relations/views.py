@@ -1,0 +1,1 @@
+"""Pages of this app; every rule is in services.py."""
