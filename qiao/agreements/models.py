@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qiao.core.models import ChangeLoggedModel, OwnedModel, SoftDeleteModel
+from qiao.core.scoping import RestrictedManager
 
 LIVE = Q(deleted_at__isnull=True)
 
@@ -99,6 +100,9 @@ class AgreementParty(ChangeLoggedModel):
     )
     role = models.CharField(_("role in the agreement"), max_length=100, blank=True)
 
+    scope_field = "agreement__unit"
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
@@ -109,6 +113,9 @@ class AgreementParty(ChangeLoggedModel):
 
     def history_root(self):
         return self.agreement
+
+    def history_summary(self) -> dict:
+        return {"organization": str(self.organization), "role": self.role}
 
 
 class Commitment(ChangeLoggedModel):
@@ -147,6 +154,9 @@ class Commitment(ChangeLoggedModel):
     note = models.CharField(_("note"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0, editable=False)
 
+    scope_field = "agreement__unit"
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
@@ -158,3 +168,15 @@ class Commitment(ChangeLoggedModel):
 
     def history_root(self):
         return self.agreement
+
+    def history_summary(self) -> dict:
+        return {
+            "text": self.text,
+            "owner": str(self.owner) if self.owner_id else "",
+            "due_on": self.due_on.isoformat() if self.due_on else "",
+            "done_on": self.done_on.isoformat() if self.done_on else "",
+        }
+
+    def is_overdue(self, today) -> bool:
+        """Not done and due before `today` (the reader's local day)."""
+        return self.done_on is None and self.due_on is not None and self.due_on < today

@@ -65,7 +65,11 @@ class Carrier(SoftDeleteModel, ChangeLoggedModel, OwnedModel):
             models.CheckConstraint(
                 condition=Q(floor_area__isnull=True) | Q(floor_area__gt=0), name="carrier_area_positive"
             ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0), name="carrier_capacity_positive"
+            ),
         ]
+        indexes = [models.Index(fields=["unit", "kind"], name="carrier_unit_kind")]
 
     def __str__(self) -> str:
         return self.name
@@ -109,7 +113,9 @@ class Residency(ChangeLoggedModel):
         on_delete=models.PROTECT,
         related_name="residencies",
     )
-    founders = models.ManyToManyField("people.Person", verbose_name=_("founders"), blank=True, related_name="residencies")
+    founders = models.ManyToManyField(
+        "people.Person", verbose_name=_("founders"), blank=True, related_name="residencies"
+    )
     entered_on = models.DateField(_("entered on"))
     exited_on = models.DateField(_("left on"), null=True, blank=True, editable=False)
     exit_kind = models.CharField(_("how it left"), max_length=20, choices=ExitKind.choices, blank=True, editable=False)
@@ -134,11 +140,14 @@ class Residency(ChangeLoggedModel):
     def __str__(self) -> str:
         return self.name
 
-    def history_root(self):
-        return self.carrier
-
+    # its own history (the carrier's history tab shows its residencies' changes too); its
+    # outcomes are kept in its snapshots
     def get_absolute_url(self) -> str:
         return reverse("carriers:residency", args=[self.pk])
+
+    @property
+    def is_present(self) -> bool:
+        return self.exited_on is None
 
 
 class MilestoneKind(models.TextChoices):
@@ -154,9 +163,7 @@ class Milestone(ChangeLoggedModel):
     residency = models.ForeignKey(Residency, on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(pgettext_lazy("milestone", "kind"), max_length=20, choices=MilestoneKind.choices)
     on = models.DateField(_("date"))
-    amount = models.DecimalField(
-        _("amount raised"), max_digits=AMOUNT_DIGITS, decimal_places=2, null=True, blank=True
-    )
+    amount = models.DecimalField(_("amount raised"), max_digits=AMOUNT_DIGITS, decimal_places=2, null=True, blank=True)
     organization = models.ForeignKey(
         "orgs.Organization",
         verbose_name=_("company"),
@@ -167,13 +174,35 @@ class Milestone(ChangeLoggedModel):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    scope_field = "residency__carrier__unit"
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
         ordering = ["on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0), name="milestone_amount_positive"
+            ),
+            # a residency ends once: one "graduated" or "left" outcome at most
+            models.UniqueConstraint(
+                fields=["residency"], condition=Q(kind__in=["graduated", "left"]), name="milestone_one_exit"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "on"], name="milestone_kind_on")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on:%Y-%m-%d}"
 
     def history_root(self):
-        return self.residency.carrier
+        return self.residency
+
+    def history_summary(self) -> dict:
+        return {
+            "kind": self.kind,
+            "on": self.on.isoformat() if self.on else None,
+            "amount": str(self.amount) if self.amount is not None else None,
+            "organization": self.organization_id,
+            "note": self.note,
+        }

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qiao.core.models import ChangeLoggedModel, OwnedModel, SoftDeleteModel
-from qiao.core.scoping import RestrictedManager
+from qiao.core.scoping import RestrictedQuerySet
 
 LIVE = Q(deleted_at__isnull=True)
 
@@ -75,6 +75,21 @@ class PublicRoleKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class PublicRoleQuerySet(RestrictedQuerySet):
+    """A public role is part of its person: whoever may see the person (through the owning unit or a
+    share) sees their roles, and whoever may change the person adds, edits and deletes them."""
+
+    def restrict(self, user, action: str = "view"):
+        from qiao.people.models import Person
+
+        person_action = "view" if action == "view" else ("export" if action == "export" else "change")
+        return self.filter(person__in=Person.objects.restrict(user, person_action).values("pk"))
+
+    def current(self, on):
+        """Roles held on the day `on`: the term has begun (or has no start) and not ended (or has no end)."""
+        return self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+
 class PublicRole(ChangeLoggedModel):
     """A public role of a person, with its body and term."""
 
@@ -88,7 +103,7 @@ class PublicRole(ChangeLoggedModel):
     ends_on = models.DateField(_("term until"), null=True, blank=True)
 
     scope_field = "person__unit"
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(PublicRoleQuerySet)()
 
     class Meta:
         verbose_name = _("public role")
@@ -104,5 +119,17 @@ class PublicRole(ChangeLoggedModel):
     def __str__(self) -> str:
         return f"{self.body} {self.title or self.get_kind_display()}"
 
+    def get_absolute_url(self) -> str:
+        return self.person.get_absolute_url() + "#public-roles"
+
     def history_root(self):
         return self.person
+
+    def history_summary(self) -> dict:
+        return {
+            "kind": self.kind,
+            "body": self.body,
+            "title": self.title,
+            "starts_on": str(self.starts_on or ""),
+            "ends_on": str(self.ends_on or ""),
+        }

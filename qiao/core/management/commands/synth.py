@@ -41,6 +41,16 @@ class Command(BaseCommand):
         parser.add_argument("--tasks", type=int, help="Tasks of the --cases in all (default: 5 per case).")
         parser.add_argument("--actions", type=int, help="Timeline actions of the --cases in all (default: 2 per case).")
         parser.add_argument("--services", type=int, default=0, help="Add service records.")
+        parser.add_argument("--interactions", type=int, default=0, help="Add contact-log interactions (联络记录).")
+        parser.add_argument(
+            "--key-contacts", type=int, help="Key contacts with a cadence (default: one per 20 --interactions)."
+        )
+        parser.add_argument("--agreements", type=int, default=0, help="Add cooperation agreements with commitments.")
+        parser.add_argument("--carriers", type=int, default=0, help="Add carrier platforms (incubators, bases …).")
+        parser.add_argument(
+            "--residencies", type=int, help="Teams and enterprises hosted by the --carriers (default: 15 per carrier)."
+        )
+        parser.add_argument("--proposals", type=int, default=0, help="Add proposals (建言献策) and public roles.")
         parser.add_argument(
             "--today",
             type=datetime.date.fromisoformat,
@@ -49,12 +59,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, people, organizations, seed, batch, **options):
         started = time.monotonic()
-        for name in ("projects", "cases", "tasks", "actions", "services"):
+        relation_counts = ("interactions", "key_contacts", "agreements", "carriers", "residencies", "proposals")
+        for name in ("projects", "cases", "tasks", "actions", "services", *relation_counts):
             if (options[name] or 0) < 0:
-                raise CommandError(f"--{name} cannot be negative.")
-        for name in ("tasks", "actions"):
-            if options[name] is not None and not options["cases"]:
-                raise CommandError(f"--{name} needs --cases.")
+                raise CommandError(f"--{name.replace('_', '-')} cannot be negative.")
+        for name, needs in (("tasks", "cases"), ("actions", "cases"), ("residencies", "carriers")):
+            if options[name] is not None and not options[needs]:
+                raise CommandError(f"--{name} needs --{needs}.")
 
         def progress(message):
             if options["verbosity"] > 0:
@@ -101,6 +112,18 @@ class Command(BaseCommand):
                 synth_projects.cases(options["cases"], tasks=options["tasks"], actions=options["actions"], **dated)
             if options["services"]:
                 synth_projects.services(options["services"], **dated)
+        if any(options[name] for name in ("interactions", "agreements", "carriers", "proposals")):
+            from qiao.core.demo import synth_relations
+
+            dated = {"seed": seed, "today": options["today"], "progress": progress}
+            if options["interactions"]:
+                synth_relations.interactions(options["interactions"], key_contacts=options["key_contacts"], **dated)
+            if options["agreements"]:
+                synth_relations.agreements(options["agreements"], **dated)
+            if options["carriers"]:
+                synth_relations.carriers(options["carriers"], residencies=options["residencies"], **dated)
+            if options["proposals"]:
+                synth_relations.proposals(options["proposals"], **dated)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics, so the planner uses the key index at once
         if options["incoming"]:
