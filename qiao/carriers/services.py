@@ -611,12 +611,14 @@ def carrier_figures(carriers, on=None) -> dict:
     """
     on = on or local_today()
     rows = carriers.order_by().filter(deleted_at__isnull=True)
-    totals = rows.aggregate(
-        count=Count("pk"),
-        floor_area=Sum("floor_area"),
-        capacity=Sum("capacity"),
-        with_capacity=Count("pk", filter=Q(capacity__isnull=False)),
+    sums = rows.aggregate(
+        n=Count("pk"),
+        area=Sum("floor_area"),
+        places=Sum("capacity"),
+        limited=Count("pk", filter=Q(capacity__isnull=False)),
     )
+    totals = {"count": sums["n"], "floor_area": sums["area"], "capacity": sums["places"]}
+    totals["with_capacity"] = sums["limited"]
     kinds = dict(rows.values_list("kind").annotate(n=Count("pk")))
     totals["by_kind"] = {kind: kinds.get(kind, 0) for kind in CarrierKind.values}
     totals["floor_area"] = totals["floor_area"] or ZERO

@@ -2,7 +2,10 @@
 
 
 def register(router) -> None:
-    pass
+    from .views import CarrierViewSet, ResidencyViewSet
+
+    router.register("carriers", CarrierViewSet)
+    router.register("residencies", ResidencyViewSet)
 
 
 urlpatterns: list = []
