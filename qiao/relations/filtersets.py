@@ -60,7 +60,9 @@ class InteractionFilterSet(LocalDay, BaseFilterSet):
     )
     staff = django_filters.ModelChoiceFilter(queryset=_users, label=_("our side"), field_name="staff")
     mine = _checkbox(_("mine (logged by me or with me)"), "only_mine")
-    activity = django_filters.ModelChoiceFilter(queryset=_activities, label=_("at the activity"), widget=forms.HiddenInput)
+    activity = django_filters.ModelChoiceFilter(
+        queryset=_activities, label=_("at the activity"), widget=forms.HiddenInput
+    )
     agreement = django_filters.ModelChoiceFilter(queryset=_agreements, label=_("agreement"), widget=forms.HiddenInput)
     unit = UnitScopeFilter()
     date_from = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label=_("from"), widget=DATE)
@@ -92,11 +94,13 @@ class InteractionFilterSet(LocalDay, BaseFilterSet):
         return queryset.filter(
             Q(summary__icontains=value)
             | Q(follow_up__icontains=value)
-            | Q(pk__in=Interaction.people.through.objects.filter(person__name__icontains=value).values("interaction_id"))
             | Q(
-                pk__in=Interaction.organizations.through.objects.filter(
-                    organization__name__icontains=value
-                ).values("interaction_id")
+                pk__in=Interaction.people.through.objects.filter(person__name__icontains=value).values("interaction_id")
+            )
+            | Q(
+                pk__in=Interaction.organizations.through.objects.filter(organization__name__icontains=value).values(
+                    "interaction_id"
+                )
             )
         )
 

@@ -85,7 +85,9 @@ class InteractionForm(ScopedModelForm):
             if not self.initial.get("staff") and user is not None:
                 self.initial["staff"] = [user.pk]
             if not self.initial.get("occurred_at"):
-                self.initial["occurred_at"] = timezone.now().astimezone(zone).replace(second=0, microsecond=0, tzinfo=None)
+                self.initial["occurred_at"] = (
+                    timezone.now().astimezone(zone).replace(second=0, microsecond=0, tzinfo=None)
+                )
         self.fields["people"].queryset = people.distinct()
         self.fields["organizations"].queryset = orgs.distinct()
         self.fields["staff"].queryset = staff.distinct()
@@ -184,4 +186,3 @@ class EndKeyContactForm(BootstrapMixin, forms.Form):
 class FollowUpDoneForm(BootstrapMixin, forms.Form):
     on = forms.DateField(label=_("Done on"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     undo = forms.BooleanField(required=False)
-

@@ -148,7 +148,8 @@ class KeyContact(ChangeLoggedModel, OwnedModel):
             ),
             models.CheckConstraint(condition=Q(cadence_days__gte=1), name="key_contact_cadence_positive"),
             models.UniqueConstraint(
-                fields=["unit", "person"], condition=Q(ended_on__isnull=True, person__isnull=False),
+                fields=["unit", "person"],
+                condition=Q(ended_on__isnull=True, person__isnull=False),
                 name="key_contact_person_once",
             ),
             models.UniqueConstraint(

@@ -177,7 +177,9 @@ def _check_interaction(user, interaction: Interaction, people, organizations, st
 def _check_links(user, interaction: Interaction, people, organizations, staff, stored) -> None:
     known_people, known_orgs = _parties(stored) if stored is not None else (set(), set())
     _check_visible(user, Person, people, known_people, "people", _("Choose people you may see."))
-    _check_visible(user, Organization, organizations, known_orgs, "organizations", _("Choose organisations you may see."))
+    _check_visible(
+        user, Organization, organizations, known_orgs, "organizations", _("Choose organisations you may see.")
+    )
     known_staff = set(stored.staff.values_list("pk", flat=True)) if stored is not None else set()
     _check_visible(user, User, staff, known_staff, "staff", _("Choose colleagues you may see."))
 
@@ -286,7 +288,9 @@ def follow_ups_due(user, until: datetime.date):
     mine = Interaction.objects.restrict(user).filter(
         follow_up_done_on__isnull=True, follow_up_on__isnull=False, follow_up_on__lte=until
     )
-    return mine.filter(Q(logged_by=user) | Q(pk__in=Interaction.staff.through.objects.filter(user=user).values("interaction_id")))
+    return mine.filter(
+        Q(logged_by=user) | Q(pk__in=Interaction.staff.through.objects.filter(user=user).values("interaction_id"))
+    )
 
 
 # ---------------------------------------------------------------- key contacts
@@ -305,7 +309,9 @@ def _check_key_contact(user, key_contact: KeyContact, stored: KeyContact | None)
     elif not key_contact.person_id and not key_contact.organization_id:
         errors["person"] = _("Choose the person or the organisation to keep in touch with.")
     elif key_contact.kind == KeyContactKind.LIAISON and not key_contact.organization_id:
-        errors["kind"] = _("A one-to-one liaison (一对一挂点联系) is for an organisation (an enterprise), not a person.")
+        errors["kind"] = _(
+            "A one-to-one liaison (一对一挂点联系) is for an organisation (an enterprise), not a person."
+        )
     cadence = key_contact.cadence_days
     if not isinstance(cadence, int) or isinstance(cadence, bool) or cadence < 1:
         errors["cadence_days"] = _("%(field)s: enter a number of days of at least 1 (for example 90).") % {
@@ -338,7 +344,9 @@ def _check_key_links(user, key_contact: KeyContact, stored: KeyContact | None) -
         if (key_contact.person_id, key_contact.organization_id) != (stored.person_id, stored.organization_id):
             raise ValidationError({"person": _("The party of a key contact does not change: end it and mark another.")})
         if key_contact.unit_id != stored.unit_id:
-            raise ValidationError({"unit": _("A key contact stays with its unit: end it and mark it in the other unit.")})
+            raise ValidationError(
+                {"unit": _("A key contact stays with its unit: end it and mark it in the other unit.")}
+            )
     else:
         if key_contact.person_id and not Person.objects.restrict(user).filter(pk=key_contact.person_id).exists():
             raise ValidationError({"person": _("Choose a person you may see.")})
@@ -400,6 +408,8 @@ def save_key_contact(user, key_contact: KeyContact) -> KeyContact:
             key_contact.ended_on = stored.ended_on
         if key_contact.unit_id is None:
             raise ValidationError({"unit": _("Choose the unit that keeps in touch.")})
+        if stored is None and not scoping.may(user, "add", key_contact.unit_id):
+            raise PermissionDenied(_("You may not keep records for this unit."))
         _check_key_contact(user, key_contact, stored)
         _check_key_links(user, key_contact, stored)
         key_contact.last_contact_on, key_contact.due_on = _compute(key_contact)
@@ -430,7 +440,11 @@ def mark_key_contact(
 
 def _locked_key_contact(user, key_contact: KeyContact) -> KeyContact:
     stored = (
-        KeyContact.objects.restrict(user, "change").select_for_update().select_related("unit").filter(pk=key_contact.pk).first()
+        KeyContact.objects.restrict(user, "change")
+        .select_for_update()
+        .select_related("unit")
+        .filter(pk=key_contact.pk)
+        .first()
     )
     if stored is None:
         raise PermissionDenied(_("You may not change this key contact."))
@@ -460,7 +474,9 @@ def end_key_contact(user, key_contact: KeyContact, *, on=None, reason: str = "")
             raise ValidationError({"ended_on": _("This key contact has already ended.")})
         on = on or local_today(user)
         if on > local_today(user):
-            raise ValidationError({"ended_on": _("%(field)s: the date is in the future.") % {"field": _label(KeyContact, "ended_on")}})
+            raise ValidationError(
+                {"ended_on": _("%(field)s: the date is in the future.") % {"field": _label(KeyContact, "ended_on")}}
+            )
         if on < stored.since:
             raise ValidationError({"ended_on": _("A key contact cannot end before it started.")})
         stored.ended_on = on
@@ -487,7 +503,9 @@ def interaction_figures(queryset) -> dict:
     ids = base.values("pk")
     figures = base.aggregate(
         count=Count("pk", distinct=True),
-        follow_ups_open=Count("pk", distinct=True, filter=Q(follow_up_on__isnull=False, follow_up_done_on__isnull=True)),
+        follow_ups_open=Count(
+            "pk", distinct=True, filter=Q(follow_up_on__isnull=False, follow_up_done_on__isnull=True)
+        ),
     )
     kinds = dict(base.values_list("kind").annotate(n=Count("pk", distinct=True)).values_list("kind", "n"))
     figures["by_kind"] = {code: kinds.get(code, 0) for code in InteractionKind.values}

@@ -35,11 +35,15 @@ class PartiesColumn(tables.Column):
 
 class InteractionTable(BaseTable):
     select = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"name": "pk", "form": "bulk-form"}})
-    occurred_at = DateTimeColumn(format="Y-m-d H:i", verbose_name=_("when"), linkify=lambda record: record.get_absolute_url())
+    occurred_at = DateTimeColumn(
+        format="Y-m-d H:i", verbose_name=_("when"), linkify=lambda record: record.get_absolute_url()
+    )
     occurred_on = DateColumn(format="Y-m-d", verbose_name=_("day"), visible=False)
     kind = tables.Column(verbose_name=pgettext_lazy("interaction", "kind"))
     parties = PartiesColumn(verbose_name=_("with"), accessor="pk")
-    summary = tables.Column(verbose_name=_("summary"), attrs={"td": {"class": "text-truncate", "style": "max-width: 24rem"}})
+    summary = tables.Column(
+        verbose_name=_("summary"), attrs={"td": {"class": "text-truncate", "style": "max-width: 24rem"}}
+    )
     staff = tables.Column(verbose_name=_("our side"), accessor="pk", orderable=False, empty_values=())
     follow_up_on = DateColumn(format="Y-m-d", verbose_name=_("follow up by"))
     follow_up = tables.Column(verbose_name=_("follow-up"), visible=False)
@@ -128,6 +132,9 @@ class KeyContactTable(BaseTable):
 
     def render_due_on(self, record, value):
         if self.is_overdue(record):
-            return format_html('<span class="text-danger fw-semibold">{}</span> <span class="badge text-bg-danger">{}</span>',
-                               value.isoformat(), _("Overdue"))  # fmt: skip
+            return format_html(
+                '<span class="text-danger fw-semibold">{}</span> <span class="badge text-bg-danger">{}</span>',
+                value.isoformat(),
+                _("Overdue"),
+            )
         return value.isoformat()

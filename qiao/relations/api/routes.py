@@ -2,7 +2,10 @@
 
 
 def register(router) -> None:
-    pass
+    from .views import InteractionViewSet, KeyContactViewSet
+
+    router.register("interactions", InteractionViewSet)
+    router.register("key-contacts", KeyContactViewSet)
 
 
 urlpatterns: list = []
