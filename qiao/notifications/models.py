@@ -67,7 +67,7 @@ class Notification(models.Model):
 
     @property
     def about(self) -> str:
-        """ "task", "case" or "unit" (a digest), read from the key."""
+        """ "task", "case", "contact" (a key contact) or "unit" (a digest), read from the key."""
         parts = self.key.split(":")
         if parts[0] == "assigned" and len(parts) > 1:
             return parts[1]
@@ -88,6 +88,10 @@ class Notification(models.Model):
                 "%(count)d overdue cases and tasks in %(unit)s",
                 count,
             ) % {"count": count, "unit": self.subject}
+        if self.about == "contact":
+            if self.kind == NotificationKind.OVERDUE:
+                return gettext("Time to contact %(subject)s again (due %(date)s)") % values
+            return gettext("%(subject)s is now your key contact (next contact due %(date)s)") % values
         if self.kind == NotificationKind.OVERDUE:
             if task:
                 return gettext("Task “%(subject)s” is overdue (due %(date)s)") % values

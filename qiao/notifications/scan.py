@@ -7,6 +7,9 @@ Who is reminded of what:
 - an active, live case with a due date: its owner;
 - "overdue" means the due date is before the recipient's local today, "due soon" that it falls from
   that today up to QIAO_REMINDER_SOON_DAYS days later (days.py): a task due today is due soon, not overdue;
+- an active key contact (qiao/relations) whose next contact was due before its responsible person's local
+  today: that person, once per due date (logging a contact moves the date on, so the next lapse reminds
+  again); a key contact handed to someone else: "now your key contact", at once (`notify_assigned`);
 - managers and administrators of a unit: one digest a local day with the number of overdue cases and
   tasks in the unit and the units below it, when there are any;
 - whoever a case or task is assigned to: "assigned to you", once per item and person (`notify_assigned`,
@@ -22,7 +25,7 @@ reminds its new owner (the key is the same, the user is not) and never the old o
 Cost: every statement reads the cases and tasks through the indexes on (status, due_date) and (done,
 due_date), within the widest window of all time zones' dates; the comparison with each recipient's
 own date is a CASE over their time_zone column (one branch per date other than the server's). The
-number of statements does not depend on the data: four for reminders, two for assignments, two counts
+number of statements does not depend on the data: five for reminders, two for assignments, two counts
 for the digests, and then one e-mail per person with something new when e-mail is configured.
 """
 
@@ -45,6 +48,9 @@ from qiao.core.models import ChangeRecord, Membership, Unit, User
 from qiao.core.roles import Role
 from qiao.ledger import services as ledger
 from qiao.ledger.models import ACTIVE_STATUSES, Case, CaseTask
+from qiao.orgs.models import Organization
+from qiao.people.models import Person
+from qiao.relations.models import KeyContact
 
 from . import mail
 from .attention import list_url, url_of
@@ -68,7 +74,9 @@ def scan(now: datetime | None = None) -> dict:
     days = Days.at(now)
     since = _assigned_since(clock)
     counts = {
-        "overdue": _insert(_task_reminders(days, True, clock)) + _insert(_case_reminders(days, True, clock)),
+        "overdue": _insert(_task_reminders(days, True, clock))
+        + _insert(_case_reminders(days, True, clock))
+        + _insert(_key_contact_reminders(days, clock)),
         "due_soon": _insert(_task_reminders(days, False, clock)) + _insert(_case_reminders(days, False, clock)),
         "assigned": _insert(_task_assignments(since, clock)) + _insert(_case_assignments(since, clock)),
         "digests": _digests(days, clock),
@@ -85,12 +93,14 @@ def scan(now: datetime | None = None) -> dict:
 
 
 def notify_assigned(user, obj) -> Notification | None:
-    """Tell `user` that `obj` (a Case or a CaseTask) is now theirs, once per item and person. Call it in
-    the transaction that assigns. Nothing is sent for a closed or deleted case, a done task, a user who
-    cannot see the case, or nobody; someone who takes the work themselves is not told, but the notice is
-    kept as read so that no scan sends it later."""
+    """Tell `user` that `obj` (a Case, a CaseTask or a key contact) is now theirs, once per item and
+    person. Call it in the transaction that assigns. Nothing is sent for a closed or deleted case, a done
+    task, an ended key contact, a user who cannot see it, or nobody; someone who takes the work
+    themselves is not told, but the notice is kept as read so that no scan sends it later."""
     if user is None or not user.is_active:
         return None
+    if isinstance(obj, KeyContact):
+        return _notify_key_contact(user, obj)
     task = obj if isinstance(obj, CaseTask) else None
     case = task.case if task is not None else obj
     if case.status not in ACTIVE_STATUSES or case.deleted_at is not None or (task is not None and task.done):
@@ -106,6 +116,26 @@ def notify_assigned(user, obj) -> Notification | None:
         subject=obj.title[:300],
         due_date=obj.due_date,
         url=url_of(obj),
+        created=now,
+        read_at=now if context.current().user_id == user.pk else None,
+    )
+    Notification.objects.bulk_create([notification], ignore_conflicts=True)
+    return notification
+
+
+def _notify_key_contact(user, key_contact: KeyContact) -> Notification | None:
+    if key_contact.ended_on is not None:
+        return None
+    if not KeyContact.objects.restrict(user, "view").filter(pk=key_contact.pk).exists():
+        return None
+    now = timezone.now()
+    notification = Notification(
+        user=user,
+        kind=NotificationKind.ASSIGNED,
+        key=f"assigned:contact:{key_contact.pk}:{user.pk}",
+        subject=str(key_contact)[:300],
+        due_date=key_contact.due_on,
+        url=url_of(key_contact),
         created=now,
         read_at=now if context.current().user_id == user.pk else None,
     )
@@ -246,6 +276,26 @@ def _case_reminders(days: Days, overdue: bool, created: datetime) -> tuple[str, 
         True,
     ]
     return sql, params
+
+
+def _key_contact_reminders(days: Days, created: datetime) -> tuple[str, list]:
+    """Key contacts whose cadence has lapsed (the next contact was due before the responsible person's
+    local today): one reminder per key contact and due date; logging a contact moves the due date on."""
+    t = _tables()
+    window, window_params = _window("k.due_on", days, True)
+    before, after = _url_parts("relations:key_contact")
+    url, url_params = (f"%s || {_text('k.id')} || %s", [before, after]) if before else ("%s", [""])
+    people, orgs = _q(Person._meta.db_table), _q(Organization._meta.db_table)
+    sql = (
+        f"SELECT u.id, %s, %s || {_text('k.id')} || %s || {_date_text('k.due_on')}, "
+        f"COALESCE(p.name, o.name, ''), k.due_on, {url}, %s "
+        f"FROM {_q(KeyContact._meta.db_table)} k JOIN {t['unit']} ku ON ku.id = k.unit_id "
+        f"JOIN {t['user']} u ON u.id = k.responsible_id "
+        f"LEFT JOIN {people} p ON p.id = k.person_id LEFT JOIN {orgs} o ON o.id = k.organization_id "
+        f"WHERE k.ended_on IS NULL AND {window} AND u.is_active = %s AND {_visible('u', 'ku')}"
+    )
+    params = [NotificationKind.OVERDUE.value, "contact:", ":overdue:", *url_params, _moment(created)]
+    return sql, [*params, *window_params, True]
 
 
 def _assigned_since(clock: datetime) -> datetime:

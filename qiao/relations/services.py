@@ -385,15 +385,10 @@ def _check_key_links(user, key_contact: KeyContact, stored: KeyContact | None) -
 
 
 def _notify(user: User, key_contact: KeyContact) -> None:
-    """Tell the new responsible person (when qiao.notifications offers a way for key contacts)."""
-    try:
-        from qiao.notifications.scan import notify_assigned
-    except ImportError:  # pragma: no cover
-        return
-    try:
-        notify_assigned(user, key_contact)
-    except (AttributeError, TypeError):  # the helper knows cases and tasks only for now
-        return
+    """Tell the new responsible person (qiao.notifications: once per key contact and person)."""
+    from qiao.notifications.scan import notify_assigned
+
+    notify_assigned(user, key_contact)
 
 
 def save_key_contact(user, key_contact: KeyContact) -> KeyContact:
