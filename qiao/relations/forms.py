@@ -186,3 +186,30 @@ class EndKeyContactForm(BootstrapMixin, forms.Form):
 class FollowUpDoneForm(BootstrapMixin, forms.Form):
     on = forms.DateField(label=_("Done on"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     undo = forms.BooleanField(required=False)
+
+
+class FiguresForm(BootstrapMixin, forms.Form):
+    """The unit (with the units below it) and the period of the relationship figures; this year so far
+    (今年以来) when no period is given."""
+
+    unit = forms.ModelChoiceField(queryset=None, required=False, label=_("Unit (with sub-units)"))
+    date_from = forms.DateField(required=False, label=_("from"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    date_to = forms.DateField(required=False, label=_("to"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+
+    def __init__(self, *args, user, **kwargs):
+        from qiao.core.scoping import units_for_choice
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for_choice(user, "view")
+        self.fields["unit"].empty_label = _("All I may see")
+        self.today = local_today(user)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if not self.data.get("date_from") and not self.data.get("date_to") and not self.errors:
+            data["date_from"], data["date_to"] = self.today.replace(month=1, day=1), self.today
+            start, end = data["date_from"], data["date_to"]
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the period cannot be before its start."))
+        return data

@@ -21,5 +21,6 @@ urlpatterns = [
     path("key-contacts/<int:pk>/edit/", views.KeyContactEditView.as_view(), name="key_contact_edit"),
     path("key-contacts/<int:pk>/end/", views.KeyContactEndView.as_view(), name="key_contact_end"),
     path("key-contacts/<int:pk>/history/", views.KeyContactHistoryView.as_view(), name="key_contact_history"),
+    path("figures/", views.FiguresView.as_view(), name="figures"),
     path("timeline/<str:kind>/<int:pk>/", views.TimelineView.as_view(), name="timeline"),
 ]

@@ -21,8 +21,9 @@ from qiao.orgs.models import Organization
 from qiao.people.models import Person
 
 from . import services
+from .figures import relationship_figures
 from .filtersets import InteractionFilterSet, KeyContactFilterSet
-from .forms import EndKeyContactForm, FollowUpDoneForm, InteractionForm, KeyContactForm
+from .forms import EndKeyContactForm, FiguresForm, FollowUpDoneForm, InteractionForm, KeyContactForm
 from .models import Interaction, KeyContact
 from .tables import InteractionTable, KeyContactTable
 from .timeline import timeline
@@ -319,3 +320,22 @@ class TimelineView(LoginRequiredMixin, View):
                 "first": offset == 0,
             },
         )
+
+
+class FiguresView(LoginRequiredMixin, View):
+    """The relationship figures of a unit and a period, each linked to the list behind it."""
+
+    def get(self, request):
+        form = FiguresForm(request.GET or None, user=request.user)
+        sections, status = [], 200
+        if form.is_bound and not form.is_valid():
+            status = 400
+        else:
+            if not form.is_bound:
+                form = FiguresForm({}, user=request.user)
+                form.is_valid()
+            data = form.cleaned_data
+            sections = relationship_figures(
+                request.user, unit=data.get("unit"), start=data.get("date_from"), end=data.get("date_to")
+            )
+        return render(request, "relations/figures.html", {"form": form, "sections": sections}, status=status)

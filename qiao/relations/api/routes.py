@@ -8,4 +8,12 @@ def register(router) -> None:
     router.register("key-contacts", KeyContactViewSet)
 
 
-urlpatterns: list = []
+def _urlpatterns() -> list:
+    from django.urls import path
+
+    from .views import RelationshipFiguresView
+
+    return [path("relationships/figures/", RelationshipFiguresView.as_view(), name="relationships-figures")]
+
+
+urlpatterns: list = _urlpatterns()

@@ -3,16 +3,24 @@ services.py, like the pages; every path reaches records through the restricted q
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+import datetime
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions as drf
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from qiao.core.api.base import ScopedViewSet
 from qiao.core.days import local_today
 
 from .. import services
+from ..figures import as_dict, relationship_figures
 from ..filtersets import InteractionFilterSet, KeyContactFilterSet
+from ..forms import FiguresForm
 from ..views import interactions, key_contacts
 from .serializers import (
     EndSerializer,
@@ -107,4 +115,42 @@ class KeyContactViewSet(ScopedViewSet):
         services.end_key_contact(request.user, key_contact, on=data.get("on"), reason=data.get("reason", ""))
         return Response(
             KeyContactSerializer(self.get_queryset().get(pk=key_contact.pk), context=self.get_serializer_context()).data
+        )
+
+
+class RelationshipFiguresView(APIView):
+    """GET /api/relationships/figures/?unit=&from=&to= — every relationship figure of a unit (with
+    the units below it) and a period (default: this year so far), as the figures page shows them."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unit", int, description="A unit: it and the units below it."),
+            OpenApiParameter("from", datetime.date, description="First day of the period (YYYY-MM-DD)."),
+            OpenApiParameter("to", datetime.date, description="Last day of the period (YYYY-MM-DD)."),
+        ],
+        responses=OpenApiTypes.OBJECT,
+        operation_id="relationships_figures",
+    )
+    def get(self, request):
+        form = FiguresForm(
+            {"unit": request.query_params.get("unit", ""), "date_from": request.query_params.get("from", ""),
+             "date_to": request.query_params.get("to", "")},
+            user=request.user,
+        )  # fmt: skip
+        if not form.is_valid():
+            names = {"date_from": "from", "date_to": "to"}
+            raise ValidationError({names.get(k, k): v for k, v in form.errors.items()})
+        data = form.cleaned_data
+        sections = relationship_figures(
+            request.user, unit=data.get("unit"), start=data.get("date_from"), end=data.get("date_to")
+        )
+        return Response(
+            {
+                "unit": data["unit"].pk if data.get("unit") else None,
+                "from": data.get("date_from"),
+                "to": data.get("date_to"),
+                **as_dict(sections),
+            }
         )
