@@ -61,9 +61,7 @@ class PublicRoleFilterSet(BaseFilterSet):
     person = ScopedChoiceFilter(label=_("person"), model=Person, kind="people")
     unit = UnitScopeFilter(field_path="person__unit", label=_("Unit of the person (with sub-units)"))
     current_on = django_filters.DateFilter(label=_("held on"), method="held_on", widget=DATE)
-    current = django_filters.BooleanFilter(
-        label=_("held today"), method="held_today", widget=forms.NullBooleanSelect
-    )
+    current = django_filters.BooleanFilter(label=_("held today"), method="held_today", widget=forms.NullBooleanSelect)
 
     class Meta:
         model = PublicRole

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -10,6 +11,20 @@ from . import services
 from .models import Outcome, Proposal, PublicRole
 
 DATE = {"type": "date"}
+
+
+def _for_form(form, call):
+    """Run a service; errors of fields the form does not have become errors of the whole form."""
+    try:
+        return call()
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        known = {k: v for k, v in error.message_dict.items() if k in form.fields}
+        other = [m for k, v in error.message_dict.items() if k not in form.fields for m in v]
+        if other:
+            known[NON_FIELD_ERRORS] = other
+        raise ValidationError(known) from error
 
 
 def _date_widget():
@@ -65,7 +80,8 @@ class ProposalForm(ScopedModelForm):
         for name in self._meta.fields:
             if name in self.cleaned_data and name != "authors":
                 setattr(proposal, name, self.cleaned_data[name])
-        return services.save_proposal(user, proposal, authors=list(self.cleaned_data["authors"]))
+        authors = list(self.cleaned_data["authors"])
+        return _for_form(self, lambda: services.save_proposal(user, proposal, authors=authors))
 
 
 class OutcomeForm(BootstrapMixin, forms.Form):
@@ -88,4 +104,4 @@ class PublicRoleForm(ScopedModelForm):
         role = self.instance
         for name in self._meta.fields:
             setattr(role, name, self.cleaned_data.get(name))
-        return services.save_role(user, role)
+        return _for_form(self, lambda: services.save_role(user, role))

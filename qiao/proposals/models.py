@@ -87,7 +87,9 @@ class PublicRoleQuerySet(RestrictedQuerySet):
 
     def current(self, on):
         """Roles held on the day `on`: the term has begun (or has no start) and not ended (or has no end)."""
-        return self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        return self.filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+        )
 
 
 class PublicRole(ChangeLoggedModel):
@@ -97,7 +99,9 @@ class PublicRole(ChangeLoggedModel):
         "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="public_roles"
     )
     kind = models.CharField(pgettext_lazy("public role", "kind"), max_length=30, choices=PublicRoleKind.choices)
-    body = models.CharField(_("body"), max_length=200, help_text=_("For example 广东省人民代表大会 or 香港广东社团总会."))
+    body = models.CharField(
+        _("body"), max_length=200, help_text=_("For example 广东省人民代表大会 or 香港广东社团总会.")
+    )
     title = models.CharField(_("title"), max_length=100, blank=True, help_text=_("For example 常委 or 副会长."))
     starts_on = models.DateField(_("term from"), null=True, blank=True)
     ends_on = models.DateField(_("term until"), null=True, blank=True)

@@ -108,6 +108,13 @@ def check_outcome(user, proposal: Proposal) -> None:
         if proposal.endorsed_on is None:
             raise ValidationError({"endorsed_on": _("An endorsed proposal needs the date of the endorsement.")})
         proposal.endorsed_on = _not_future(user, _date(proposal.endorsed_on, "endorsed_on"), "endorsed_on")
+        if submitted is not None and proposal.endorsed_on < submitted:
+            raise ValidationError(
+                {
+                    "endorsed_on": _("Endorsed on (%(date)s) is before the proposal was submitted (%(submitted)s).")
+                    % {"date": proposal.endorsed_on.isoformat(), "submitted": submitted.isoformat()}
+                }  # fmt: skip
+            )
         if proposal.adopted_on is None:
             proposal.adopted_on = proposal.endorsed_on
     else:
@@ -131,27 +138,21 @@ def check_outcome(user, proposal: Proposal) -> None:
                 % {"date": proposal.adopted_on.isoformat(), "submitted": submitted.isoformat()}
             }  # fmt: skip
         )
-    if outcome == Outcome.ENDORSED:
-        if submitted is not None and proposal.endorsed_on < submitted:
-            raise ValidationError(
-                {
-                    "endorsed_on": _("Endorsed on (%(date)s) is before the proposal was submitted (%(submitted)s).")
-                    % {"date": proposal.endorsed_on.isoformat(), "submitted": submitted.isoformat()}
-                }  # fmt: skip
-            )
-        if proposal.adopted_on > proposal.endorsed_on:
-            raise ValidationError(
-                {
-                    "adopted_on": _(
-                        "Adopted on (%(adopted)s) is after the endorsement (%(endorsed)s): an endorsed proposal "
-                        "is adopted by then at the latest."
-                    )
-                    % {"adopted": proposal.adopted_on.isoformat(), "endorsed": proposal.endorsed_on.isoformat()}
-                }  # fmt: skip
-            )
+    if outcome == Outcome.ENDORSED and proposal.adopted_on > proposal.endorsed_on:
+        raise ValidationError(
+            {
+                "adopted_on": _(
+                    "Adopted on (%(adopted)s) is after the endorsement (%(endorsed)s): an endorsed proposal "
+                    "is adopted by then at the latest."
+                )
+                % {"adopted": proposal.adopted_on.isoformat(), "endorsed": proposal.endorsed_on.isoformat()}
+            }  # fmt: skip
+        )
 
 
-def _clean(user, proposal: Proposal) -> None:
+def _clean(user, proposal: Proposal, stored_on: datetime.date | None = None) -> None:
+    """Check and tidy a proposal; `stored_on` is its stored submission day (a day that does not change
+    is not checked against the user's today again: another user may live in an earlier time zone)."""
     proposal.title = (proposal.title or "").strip()
     if not proposal.title:
         raise ValidationError({"title": _("Give the topic of the proposal.")})
@@ -161,7 +162,9 @@ def _clean(user, proposal: Proposal) -> None:
         raise ValidationError({"channel": _("Choose the channel: proposal, motion, report or letter.")})
     if proposal.submitted_on is None:
         raise ValidationError({"submitted_on": _("Give the day the proposal was submitted.")})
-    proposal.submitted_on = _not_future(user, _date(proposal.submitted_on, "submitted_on"), "submitted_on")
+    proposal.submitted_on = _date(proposal.submitted_on, "submitted_on")
+    if proposal.submitted_on != stored_on:
+        _not_future(user, proposal.submitted_on, "submitted_on")
     proposal.venue = (proposal.venue or "").strip()
     proposal.summary = (proposal.summary or "").strip()
     proposal.outcome_note = (proposal.outcome_note or "").strip()
@@ -200,16 +203,17 @@ def save_proposal(user, proposal: Proposal, *, authors=None) -> Proposal:
     """Create or update a proposal with its authors (people or ids), all or nothing. `authors=None`
     on an update keeps the authors as they are; on a create it is refused (at least one author)."""
     with services.writing():
-        _clean(user, proposal)
+        stored_on = None
+        if proposal.pk is not None:
+            stored_on = Proposal.objects.filter(pk=proposal.pk).values_list("submitted_on", flat=True).first()
+        _clean(user, proposal, stored_on)
         if authors is None and proposal.pk is not None:
             return services.save(user, proposal)
         keep = _authors(user, proposal, authors)
         return services.save(user, proposal, m2m={"authors": keep})
 
 
-def set_outcome(
-    user, proposal: Proposal, outcome: str, *, adopted_on=KEEP, endorsed_on=KEEP, note=KEEP
-) -> Proposal:
+def set_outcome(user, proposal: Proposal, outcome: str, *, adopted_on=KEEP, endorsed_on=KEEP, note=KEEP) -> Proposal:
     """Change a proposal's outcome with its dates (values not given keep their stored values; going
     back to an earlier outcome clears the later dates)."""
     if outcome not in Outcome.values:
@@ -232,7 +236,7 @@ def set_outcome(
         elif outcome == Outcome.ADOPTED and endorsed_on is KEEP:
             stored.endorsed_on = None
         stored.outcome = outcome
-        _clean(user, stored)
+        _clean(user, stored, stored.submitted_on)
         return services.save(user, stored)
 
 
@@ -307,9 +311,7 @@ def delete_role(user, role: PublicRole) -> None:
 
 def current(roles, on: datetime.date):
     """The roles of `roles` held on the day `on` (see the module's docstring)."""
-    return roles.filter(
-        Q(starts_on__isnull=True) | Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-    )
+    return roles.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
 
 
 def _held_at_submission(kind: str | None = None):
@@ -367,7 +369,10 @@ def figures(queryset, start: datetime.date | None = None, end: datetime.date | N
     people = links.aggregate(
         authors=Count("person_id", distinct=True),
         authors_with_role=Count("person_id", distinct=True, filter=_held_at_submission()),
-        **{f"role_{kind}": Count("person_id", distinct=True, filter=_held_at_submission(kind)) for kind in PublicRoleKind.values},
+        **{
+            f"role_{kind}": Count("person_id", distinct=True, filter=_held_at_submission(kind))
+            for kind in PublicRoleKind.values
+        },
     )
     result["authors"] = people["authors"]
     result["authors_with_role"] = people["authors_with_role"]

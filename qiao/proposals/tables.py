@@ -3,7 +3,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qiao.core.tables import BaseTable, DateColumn
+from qiao.core.tables import BaseTable, DateColumn, TrashTable
 
 from .models import Outcome, Proposal, PublicRole
 
@@ -59,7 +59,9 @@ class OutcomeColumn(tables.Column):
 
 class ProposalTable(BaseTable):
     select = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"name": "pk", "form": "bulk-form"}})
-    title = tables.LinkColumn("proposals:proposal", args=[tables.A("pk")], verbose_name=pgettext_lazy("proposal", "topic"))
+    title = tables.LinkColumn(
+        "proposals:proposal", args=[tables.A("pk")], verbose_name=pgettext_lazy("proposal", "topic")
+    )
     channel = tables.Column(verbose_name=_("channel"))
     authors = AuthorsColumn(verbose_name=_("by"))
     submitted_on = DateColumn(format="Y-m-d", verbose_name=_("submitted on"))
@@ -95,9 +97,15 @@ class PublicRoleTable(BaseTable):
     title = tables.Column(verbose_name=_("title"))
     starts_on = DateColumn(format="Y-m-d", verbose_name=_("term from"))
     ends_on = DateColumn(format="Y-m-d", verbose_name=_("term until"))
-    unit = tables.Column(accessor="person__unit", verbose_name=_("unit of the person"), order_by=("person__unit__path",))
+    unit = tables.Column(
+        accessor="person__unit", verbose_name=_("unit of the person"), order_by=("person__unit__path",)
+    )
 
     class Meta(BaseTable.Meta):
         model = PublicRole
         fields = ("person", "kind", "body", "title", "starts_on", "ends_on", "unit")
         row_attrs = {"data-role": lambda record: record.pk}
+
+
+class ProposalTrashTable(TrashTable):
+    name = tables.Column(accessor="title", verbose_name=pgettext_lazy("proposal", "topic"))

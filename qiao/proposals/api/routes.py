@@ -2,7 +2,10 @@
 
 
 def register(router) -> None:
-    pass
+    from .views import ProposalViewSet, PublicRoleViewSet
+
+    router.register("proposals", ProposalViewSet)
+    router.register("public-roles", PublicRoleViewSet)
 
 
 urlpatterns: list = []
