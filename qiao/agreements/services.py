@@ -138,8 +138,15 @@ class Party:
 
     @property
     def organization_id(self) -> int | None:
-        value = self.organization
-        return getattr(value, "pk", value)
+        return _id(self.organization)
+
+
+def _id(value):
+    """A record's id from a record, an int or a string of digits; anything else as it is."""
+    value = getattr(value, "pk", value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None if isinstance(value, bool) else value
 
 
 def _parties(rows) -> list[Party]:
@@ -174,7 +181,9 @@ def _check_fields(user, agreement: Agreement) -> dict:
         errors["signed_on"] = _("%(field)s: enter the day it was signed.") % {"field": _label(Agreement, "signed_on")}
     else:
         try:
-            signed = agreement.signed_on = check_date(user, agreement.signed_on, "signed_on", _label(Agreement, "signed_on"))
+            signed = agreement.signed_on = check_date(
+                user, agreement.signed_on, "signed_on", _label(Agreement, "signed_on")
+            )
         except ValidationError as error:
             errors.update(error.message_dict)
     for name in ("starts_on", "ends_on"):
@@ -207,7 +216,7 @@ def _check_parties(user, agreement: Agreement, parties: list[Party], units: list
     visible_orgs = Organization.objects.restrict(user)
     ids = [p.organization_id for p in parties]
     wanted = {i for i in ids if isinstance(i, int)}
-    seen_orgs = dict(Organization.all_objects.filter(pk__in=wanted).in_bulk()) if wanted else {}
+    seen_orgs = Organization.all_objects.in_bulk(wanted) if wanted else {}
     may_see = set(visible_orgs.filter(pk__in=wanted - stored_orgs).values_list("pk", flat=True)) | (
         wanted & stored_orgs
     )
@@ -222,9 +231,7 @@ def _check_parties(user, agreement: Agreement, parties: list[Party], units: list
         pk = party.organization_id
         role = " ".join(str(party.role or "").split())
         if pk is None or not isinstance(pk, int):
-            errors.setdefault("parties", []).append(
-                _("Party %(row)d: choose an organisation.") % {"row": number}
-            )
+            errors.setdefault("parties", []).append(_("Party %(row)d: choose an organisation.") % {"row": number})
             continue
         org = seen_orgs.get(pk)
         if org is None or pk not in may_see or (org.is_deleted and pk not in stored_orgs):
@@ -246,7 +253,7 @@ def _check_parties(user, agreement: Agreement, parties: list[Party], units: list
         checked.append((org, role))
     unit_ids = []
     for unit in units or ():
-        pk = getattr(unit, "pk", unit)
+        pk = _id(unit)
         if isinstance(pk, int) and pk not in unit_ids:
             unit_ids.append(pk)
     visible_units = scoping.unit_ids(user, "view")
@@ -283,6 +290,12 @@ def _member_near(user_id: int, unit: Unit) -> bool:
         .filter(Q(unit_id__in=above) | Q(unit__path__startswith=unit.path))
         .exists()
     )
+
+
+def _owner_allowed(user_id, unit: Unit) -> bool:
+    if not isinstance(user_id, int) or not User.objects.filter(pk=user_id, is_active=True).exists():
+        return False
+    return _member_near(user_id, unit)
 
 
 def owner_choices(user, agreement: Agreement | None = None) -> QuerySet:
@@ -324,13 +337,11 @@ def _check_commitment(agreement: Agreement, commitment: Commitment, stored: Comm
                 "due": due.isoformat(),
             }
     owner_changed = stored is None or stored.owner_id != commitment.owner_id
-    if commitment.owner_id is not None and owner_changed:
-        if not User.objects.filter(pk=commitment.owner_id, is_active=True).exists() or not _member_near(
-            commitment.owner_id, agreement.unit
-        ):
-            errors["owner"] = _(
-                "%(field)s: choose a member of the agreement's unit, of a unit above it or of a unit below it."
-            ) % {"field": _label(Commitment, "owner")}
+    owner = commitment.owner_id
+    if owner is not None and owner_changed and not _owner_allowed(owner, agreement.unit):
+        errors["owner"] = _(
+            "%(field)s: choose a member of the agreement's unit, of a unit above it or of a unit below it."
+        ) % {"field": _label(Commitment, "owner")}
     if commitment.party_id is not None and commitment.party_id not in org_ids:
         errors["party"] = _("%(field)s: choose one of the organisations party to the agreement.") % {
             "field": _label(Commitment, "party")
@@ -345,7 +356,7 @@ def _commitment(row) -> Commitment:
     item = Commitment(text=row.get("text") or "", due_on=row.get("due_on"), note=row.get("note") or "")
     for name in ("owner", "party"):
         value = row.get(name)
-        setattr(item, f"{name}_id", getattr(value, "pk", value))
+        setattr(item, f"{name}_id", _id(value))
     return item
 
 
@@ -363,9 +374,7 @@ def save_agreement(user, agreement: Agreement, *, parties=None, our_units=None, 
     with services.writing():
         stored = None
         if agreement.pk is not None:
-            stored = (
-                Agreement.objects.restrict(user, "change").select_for_update().filter(pk=agreement.pk).first()
-            )
+            stored = Agreement.objects.restrict(user, "change").select_for_update().filter(pk=agreement.pk).first()
             if stored is None:
                 raise PermissionDenied(_("You may not change this agreement."))
             for name in ("ended", "ended_on", "end_reason"):
@@ -416,7 +425,7 @@ def save_agreement(user, agreement: Agreement, *, parties=None, our_units=None, 
         scoping.check(user, agreement, "add" if stored is None else "change")
         agreement.save()
         _write_parties(agreement, checked)
-        if set(u.pk for u in unit_objects) != stored_units or stored is None:
+        if {u.pk for u in unit_objects} != stored_units or stored is None:
             agreement.our_units.set(unit_objects)
         for position, row in enumerate(rows):
             row.agreement, row.position = agreement, position
@@ -444,7 +453,11 @@ def _write_parties(agreement: Agreement, checked: list[tuple[Organization, str]]
 
 def _locked(user, agreement: Agreement, action: str = "change") -> Agreement:
     found = (
-        Agreement.objects.restrict(user, action).select_for_update().select_related("unit").filter(pk=agreement.pk).first()
+        Agreement.objects.restrict(user, action)
+        .select_for_update()
+        .select_related("unit")
+        .filter(pk=agreement.pk)
+        .first()
     )
     if found is None:
         raise PermissionDenied(_("You may not change this agreement."))
@@ -591,21 +604,20 @@ def sister_pairs(queryset: QuerySet, *, today: datetime.date | None = None, in_f
     """The unordered organisation pairs (smaller id, larger id) linked by the sister agreements of
     `queryset`, each once; with `in_force`, only agreements in force on `today` (default: the
     server's day). Computed in the database (the parties joined with themselves)."""
-    return list(_pairs(queryset, today=today, in_force=in_force).order_by("low", "high"))
-
-
-def _pairs(queryset: QuerySet, *, today=None, in_force: bool = True):
     sisters = queryset.filter(kind=AgreementKind.SISTER)
     if in_force:
         sisters = sisters.filter(status_q(AgreementStatus.IN_FORCE, _today(None, today)))
+    return list(_pairs(sisters).order_by("organization_id", "agreement__parties__organization_id"))
+
+
+def _pairs(agreements: QuerySet) -> QuerySet:
+    """Distinct (low, high) organisation id pairs among the parties of the sister agreements of `agreements`."""
     return (
         AgreementParty.objects.filter(
-            agreement__in=sisters.order_by().values("pk"),
+            agreement__in=agreements.filter(kind=AgreementKind.SISTER).order_by().values("pk"),
             agreement__parties__organization_id__gt=F("organization_id"),
         )
         .values_list("organization_id", "agreement__parties__organization_id")
-        .annotate(low=F("organization_id"), high=F("agreement__parties__organization_id"))
-        .values_list("low", "high")
         .distinct()
     )
 
@@ -676,7 +688,7 @@ def figures(
         done=Count("pk", filter=Q(done_on__isnull=False)),
         overdue=Count("pk", filter=overdue_q(today)),
     )
-    pairs = _pairs(rows.filter(signed_on__lte=on).exclude(ended_by), today=on, in_force=True).count()
+    pairs = _pairs(rows.filter(alive & (Q(ends_on__isnull=True) | Q(ends_on__gte=on)))).order_by().count()
     return {
         "count": found["count"],
         "signed": found["signed"],

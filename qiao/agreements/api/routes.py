@@ -2,7 +2,10 @@
 
 
 def register(router) -> None:
-    pass
+    from .views import AgreementViewSet, CommitmentViewSet
+
+    router.register("agreements", AgreementViewSet)
+    router.register("commitments", CommitmentViewSet)
 
 
 urlpatterns: list = []
