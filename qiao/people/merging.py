@@ -194,6 +194,14 @@ def _move_links(survivor: Person, other: Person) -> None:
         number__in=[n for _k, n in known]
     ).delete()
     PersonShare.objects.filter(person=other, unit__in=survivor.shares.values("unit")).delete()
+    for relation in Person._meta.related_objects:  # plain many-to-many links: contacts, founders, authors …
+        through = getattr(relation, "through", None)
+        if not relation.many_to_many or through is None or not through._meta.auto_created:
+            continue
+        mine, theirs = relation.field.m2m_reverse_field_name(), relation.field.m2m_field_name()
+        already = through.objects.filter(**{mine: survivor}).values(theirs)
+        through.objects.filter(**{mine: other}).exclude(**{f"{theirs}__in": already}).update(**{mine: survivor})
+        through.objects.filter(**{mine: other}).delete()
     for relation in Person._meta.related_objects:
         if not relation.one_to_many or relation.related_model in (DistinctPair, DuplicateCandidate):
             continue

@@ -86,7 +86,7 @@ class Person(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
     )
 
     search_fields = ("name", "name_latin", "phones", "emails")
-    history_children = ("documents", "education", "shares")
+    history_children = ("documents", "education", "shares", "public_roles")
     share_model = None  # set below, once PersonShare exists
 
     class Meta:

@@ -166,6 +166,24 @@ class KeyContact(ChangeLoggedModel, OwnedModel):
     def __str__(self) -> str:
         return str(self.person or self.organization)
 
+    @classmethod
+    def before_merge(cls, survivor, other) -> None:
+        """Two records of one person are merged: where both were key contacts of the same unit, the
+        merged record's ends (the survivor's cadence and responsible person stay)."""
+        from django.utils import timezone
+
+        both = cls.objects.filter(person=survivor, ended_on__isnull=True).values("unit")
+        cls.objects.filter(person=other, ended_on__isnull=True, unit__in=both).update(
+            ended_on=timezone.localdate(), reason=str(_("Merged into another record of the same person"))
+        )
+
+    @classmethod
+    def after_merge(cls, survivor, other) -> None:
+        """The merged record's contacts now count for the survivor: compute its key contacts again."""
+        from . import services
+
+        services.refresh_parties([survivor.pk], [])
+
     @property
     def party(self):
         return self.person or self.organization

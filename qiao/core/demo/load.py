@@ -14,6 +14,7 @@ from . import matching as demo_matching
 from . import names, numbers
 from . import organizations as orgdata
 from . import projects as demo_projects
+from . import relations as demo_relations
 
 PASSWORD = "qiao-demo-2024"
 SEED = 2024
@@ -62,6 +63,7 @@ def load(stdout=None) -> dict:
             participations = demo_activities.load(rng, units, orgs, people, admin)
             matching = demo_matching.load(rng, units, orgs, people, admin)
             ledger = demo_projects.load(units, orgs, people, admin)
+            relations = demo_relations.load(units, orgs, people, admin)
     return {
         "units": len(units),
         "users": len(USERS) + 1,
@@ -70,6 +72,7 @@ def load(stdout=None) -> dict:
         "participations": participations,
         **matching,
         **ledger,
+        **relations,
     }
 
 
