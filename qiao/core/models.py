@@ -277,9 +277,7 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Due dates and reminders follow your own day. Empty: the server's time zone."),
     )
-    amount_unit = models.CharField(
-        _("amounts in"), max_length=10, choices=AmountUnit.choices, default=AmountUnit.WAN
-    )
+    amount_unit = models.CharField(_("amounts in"), max_length=10, choices=AmountUnit.choices, default=AmountUnit.WAN)
 
     objects = QiaoUserManager()
     scope_field = "memberships__unit"

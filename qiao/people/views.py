@@ -179,7 +179,6 @@ class DuplicateListView(generic.ObjectListView):
         queryset = super().get_queryset().filter(person__in=visible, other__in=visible)
         return queryset if "status" in self.request.GET else queryset.filter(status=ReviewStatus.OPEN)
 
-
     template_name = "people/duplicate_list.html"
 
     def get_context_data(self, **kwargs):

@@ -119,7 +119,7 @@ def in_unit(yuan: decimal.Decimal, unit: str, places: int = 2) -> decimal.Decima
 
 
 def format_amount(yuan: decimal.Decimal | None, unit: str = "wan", places: int = 2, suffix: bool = True) -> str:
-    """"139.1亿元", "1,234.57万元", "12,000,000元": grouped by thousands, rounded half up to `places`
+    """ "139.1亿元", "1,234.57万元", "12,000,000元": grouped by thousands, rounded half up to `places`
     (yuan: always two places when there are fen). Totals are summed in exact yuan first, then written
     once, so a total equals the sum of the rows to the fen, whatever unit they are shown in."""
     if yuan is None:
