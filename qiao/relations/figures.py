@@ -152,6 +152,7 @@ def relationship_figures(
     hosted = carriers.figures(residencies, on=on, start=start, end=on)
     places = carriers.carrier_figures(within(Carrier.objects.restrict(user, "view")), on=on)
     teams = hosted["by_kind"]["team"]
+    team_origins = carriers.figures(residencies.filter(kind="team"), on=on, start=start, end=on)["by_origin"]
     origins = dict(OrganizationRegion.choices)
     carrier_section = Section(
         "carriers",
@@ -165,7 +166,7 @@ def relationship_figures(
                 _url("carriers:residency_list", kind="team", status="present", present_on=_iso(on), **scope),
                 [
                     (code, origins[code], row["in_incubation"], "")
-                    for code, row in hosted["by_origin"].items()
+                    for code, row in team_origins.items()
                     if row["in_incubation"]
                 ],
             ),

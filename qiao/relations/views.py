@@ -331,8 +331,10 @@ class FiguresView(LoginRequiredMixin, View):
         if form.is_bound and not form.is_valid():
             status = 400
         else:
-            if not form.is_bound:
-                form = FiguresForm({}, user=request.user)
+            if not form.is_bound:  # this year so far, shown in the form
+                today = local_today(request.user)
+                period = {"date_from": today.replace(month=1, day=1), "date_to": today}
+                form = FiguresForm(period, user=request.user)
                 form.is_valid()
             data = form.cleaned_data
             sections = relationship_figures(

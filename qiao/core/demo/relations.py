@@ -15,9 +15,11 @@ from django.utils import timezone
 
 INTERACTIONS = [
     # days ago, unit, user, kind, people (indexes among the unit's own), organisations (names), summary, follow-up
-    (3, "a", "base-a-staff", "visit", [0], ["港惠新能源科技有限公司"], "走访企业，了解港籍员工住房和子女入学需求。", "协调街道办理子女入学咨询"),
+    (3, "a", "base-a-staff", "visit", [0], [], "走访重点联系人，了解其在惠创业近况和子女入学需求。", "协调街道办理子女入学咨询"),
+    (5, "a", "base-a-staff", "visit", [], ["港惠新能源科技有限公司"], "走访企业，了解港籍员工住房需求。", ""),
     (9, "a", "base-a-staff", "call", [1], [], "电话联系，确认参加下月青年交流活动。", ""),
-    (15, "hk", "hk-staff", "meeting", [2, 3], ["香港惠州社團聯合總會"], "与社团座谈，商议暑期交流团名单。", "寄送交流团行程"),
+    (15, "hk", "hk-staff", "meeting", [2, 3], [], "与两位社团负责人座谈，商议暑期交流团名单。", "寄送交流团行程"),
+    (16, "hk", "hk-staff", "meeting", [], ["香港惠州社團聯合總會"], "到社团会所拜访，介绍年度交流计划。", ""),
     (22, "b", "base-b-staff", "message", [4], [], "微信发送最新人才政策解读。", ""),
     (31, "a", "base-a-staff", "event", [5], ["灣區智聯科技（惠州）有限公司"], "学长说活动后交流，对方有意提供实习岗位。", "跟进实习岗位需求"),
     (45, "hk", "hk-staff", "letter", [], ["香港青年創業家協會"], "发函邀请参加创新创业大赛。", ""),
