@@ -37,7 +37,7 @@ class AgreementStatus(models.TextChoices):
     """The status shown and filtered on; only IN_FORCE and ENDED are stored (see the module doc)."""
 
     IN_FORCE = "in_force", _("In force")
-    EXPIRED = "expired", _("Expired")
+    EXPIRED = "expired", pgettext_lazy("agreement", "Expired")
     ENDED = "ended", pgettext_lazy("agreement", "Ended")
 
 

@@ -155,10 +155,10 @@ class ResponsibleFilter(django_filters.ChoiceFilter):
 class KeyContactFilterSet(LocalDay, BaseFilterSet):
     overdue = _checkbox(_("overdue"), "only_overdue")
     status = django_filters.ChoiceFilter(
-        choices=[("active", _("Active")), ("ended", _("Ended")), ("all", _("All"))],
+        choices=[("active", pgettext_lazy("key contact", "Active")), ("ended", _("Ended")), ("all", _("All"))],
         label=_("status"),
         method="by_status",
-        empty_label=_("Active"),
+        empty_label=pgettext_lazy("key contact", "Active"),
     )
     responsible = ResponsibleFilter()
     unit = UnitScopeFilter()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.activities.models import Activity
 from qiao.core.days import local_today, user_zone
@@ -180,7 +181,7 @@ class KeyContactForm(ScopedModelForm):
 
 class EndKeyContactForm(BootstrapMixin, forms.Form):
     on = forms.DateField(label=_("Ended on"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
-    reason = forms.CharField(label=_("Why"), required=False, max_length=300)
+    reason = forms.CharField(label=pgettext_lazy("key contact", "Why"), required=False, max_length=300)
 
 
 class FollowUpDoneForm(BootstrapMixin, forms.Form):

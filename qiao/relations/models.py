@@ -133,7 +133,7 @@ class KeyContact(ChangeLoggedModel, OwnedModel):
     since = models.DateField(_("key contact since"))
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True, editable=False)
     due_on = models.DateField(_("next contact due"), editable=False)
-    reason = models.CharField(_("why"), max_length=300, blank=True)
+    reason = models.CharField(pgettext_lazy("key contact", "why"), max_length=300, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     class Meta:

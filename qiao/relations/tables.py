@@ -93,7 +93,7 @@ class KeyContactTable(BaseTable):
     responsible = tables.Column(verbose_name=_("responsible"), order_by=("responsible__username",))
     since = DateColumn(format="Y-m-d", verbose_name=_("key contact since"), visible=False)
     ended_on = DateColumn(format="Y-m-d", verbose_name=_("ended on"), visible=False)
-    reason = tables.Column(verbose_name=_("why"), visible=False)
+    reason = tables.Column(verbose_name=pgettext_lazy("key contact", "why"), visible=False)
     unit = tables.Column(verbose_name=_("owning unit"), order_by=("unit__path",))
 
     class Meta(BaseTable.Meta):

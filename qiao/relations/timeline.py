@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qiao.core.days import user_zone
 from qiao.core.models import ChangeRecord
@@ -133,7 +134,7 @@ def _sources(user, obj, limit: int, zone):
 
 
 KIND_LABELS = {
-    "interaction": lambda: _("Contact"),
+    "interaction": lambda: pgettext("timeline", "Contact"),
     "participation": lambda: _("Activity"),
     "match": lambda: _("Match"),
     "case": lambda: _("Case"),

@@ -1,3 +1,4 @@
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -72,7 +73,8 @@ class PublicRoleSerializer(serializers.ModelSerializer):
 class ProposalFiguresSerializer(serializers.Serializer):
     submitted = serializers.IntegerField(help_text=_("Proposals submitted in the period."))
     by_channel = serializers.DictField(
-        child=serializers.IntegerField(), help_text=_("Submitted, by channel: %s.") % ", ".join(Channel.values)
+        child=serializers.IntegerField(),
+        help_text=format_lazy(_("Submitted, by channel: {codes}."), codes=", ".join(Channel.values)),
     )
     adopted = serializers.IntegerField(help_text=_("Of those, adopted now (endorsed ones included)."))
     endorsed = serializers.IntegerField(help_text=_("Of those, endorsed by leaders now."))
@@ -82,8 +84,10 @@ class ProposalFiguresSerializer(serializers.Serializer):
     )
     authors_by_role = serializers.DictField(
         child=serializers.IntegerField(),
-        help_text=_("Authors who held a public role of each kind on the day they submitted: %s.")
-        % ", ".join(PublicRoleKind.values),
+        help_text=format_lazy(
+            _("Authors who held a public role of each kind on the day they submitted: {codes}."),
+            codes=", ".join(PublicRoleKind.values),
+        ),
     )
 
 
