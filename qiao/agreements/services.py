@@ -36,13 +36,12 @@ from django.utils.translation import gettext as _
 
 from qiao.activities.models import Activity
 from qiao.core import history, scoping, services
-from qiao.core.days import local_today
+from qiao.core.days import check_day, local_today
 from qiao.core.models import Membership, Unit, User
 from qiao.orgs.models import Organization
 
 from .models import Agreement, AgreementKind, AgreementParty, AgreementStatus, Commitment
 
-FLOOR = datetime.date(1980, 1, 1)  # nothing here is dated before this: a typo, not history
 MAX_PARTIES = 50
 MAX_COMMITMENTS = 200
 
@@ -107,28 +106,6 @@ def status_of(agreement: Agreement, today: datetime.date) -> str:
 # ---------------------------------------------------------------- checks
 
 
-def check_date(user, value, field: str, label: str, *, future: bool = False) -> datetime.date:
-    """A date not before 1980 and, unless `future`, not after the user's today."""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if not isinstance(value, datetime.date):
-        raise ValidationError({field: _("%(field)s: enter a date.") % {"field": label}})
-    if value < FLOOR:
-        raise ValidationError(
-            {field: _("%(field)s: %(date)s is before 1980; check the year.") % {"field": label, "date": value}}
-        )
-    if not future:
-        today = local_today(user)
-        if value > today:
-            raise ValidationError(
-                {
-                    field: _("%(field)s: %(date)s is in the future (today is %(today)s).")
-                    % {"field": label, "date": value.isoformat(), "today": today.isoformat()}
-                }  # fmt: skip
-            )
-    return value
-
-
 @dataclass
 class Party:
     """One organisation party to an agreement, with its role."""
@@ -181,7 +158,7 @@ def _check_fields(user, agreement: Agreement) -> dict:
         errors["signed_on"] = _("%(field)s: enter the day it was signed.") % {"field": _label(Agreement, "signed_on")}
     else:
         try:
-            signed = agreement.signed_on = check_date(
+            signed = agreement.signed_on = check_day(
                 user, agreement.signed_on, "signed_on", _label(Agreement, "signed_on")
             )
         except ValidationError as error:
@@ -190,7 +167,7 @@ def _check_fields(user, agreement: Agreement) -> dict:
         value = getattr(agreement, name)
         if value is not None:
             try:
-                setattr(agreement, name, check_date(user, value, name, _label(Agreement, name), future=True))
+                setattr(agreement, name, check_day(user, value, name, _label(Agreement, name), future=True))
             except ValidationError as error:
                 errors.update(error.message_dict)
     starts, ends = agreement.starts_on, agreement.ends_on
@@ -475,7 +452,7 @@ def end_agreement(user, agreement: Agreement, *, on=None, reason: str = "") -> A
                 _("This agreement was already ended on %(date)s.") % {"date": agreement.ended_on or "—"}
             )
         try:
-            on = check_date(user, on or local_today(user), "ended_on", _label(Agreement, "ended_on"))
+            on = check_day(user, on or local_today(user), "ended_on", _label(Agreement, "ended_on"))
         except ValidationError as error:
             errors.update(error.message_dict)
         else:

@@ -52,7 +52,7 @@ from django.utils.translation import gettext as _
 from qiao.core import scoping, services
 from qiao.core.amounts import check_bounds, user_unit
 from qiao.core.choices import OrganizationRegion
-from qiao.core.days import local_today
+from qiao.core.days import check_day, local_today
 from qiao.orgs.models import Organization
 from qiao.people.models import Person
 
@@ -67,7 +67,6 @@ from .models import (
     ResidentKind,
 )
 
-FLOOR = datetime.date(1980, 1, 1)  # nothing here is dated before this: a typo, not history
 MAX_AREA = decimal.Decimal(10) ** (AREA_DIGITS - 2) - decimal.Decimal("0.01")
 ZERO = decimal.Decimal("0.00")
 EXIT_MILESTONE = {ExitKind.GRADUATED: MilestoneKind.GRADUATED, ExitKind.LEFT: MilestoneKind.LEFT}
@@ -76,27 +75,6 @@ OUTCOME_KINDS = (MilestoneKind.REGISTERED, MilestoneKind.FUNDED)  # added by add
 
 def _label(model, name: str) -> str:
     return str(capfirst(model._meta.get_field(name).verbose_name))
-
-
-def check_date(user, value, field: str, label: str) -> datetime.date:
-    """A date that is neither in the user's future nor before 1980."""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if not isinstance(value, datetime.date):
-        raise ValidationError({field: _("%(field)s: enter a date.") % {"field": label}})
-    today = local_today(user)
-    if value > today:
-        raise ValidationError(
-            {
-                field: _("%(field)s: %(date)s is in the future (today is %(today)s).")
-                % {"field": label, "date": value.isoformat(), "today": today.isoformat()}
-            }  # fmt: skip
-        )
-    if value < FLOOR:
-        raise ValidationError(
-            {field: _("%(field)s: %(date)s is before 1980; check the year.") % {"field": label, "date": value}}
-        )
-    return value
 
 
 # ---------------------------------------------------------------- occupancy
@@ -240,7 +218,7 @@ def _check_carrier(user, carrier: Carrier) -> None:
             }
     if carrier.opened_on is not None:
         try:
-            check_date(user, carrier.opened_on, "opened_on", _label(Carrier, "opened_on"))
+            check_day(user, carrier.opened_on, "opened_on", _label(Carrier, "opened_on"))
         except ValidationError as error:
             errors.update(error.message_dict)
     if errors:
@@ -320,7 +298,7 @@ def _check_residency(user, residency: Residency, founders) -> list:
         errors["entered_on"] = _("%(field)s: enter the date it entered.") % {"field": _label(Residency, "entered_on")}
     else:
         try:
-            residency.entered_on = check_date(user, residency.entered_on, "entered_on", _label(Residency, "entered_on"))
+            residency.entered_on = check_day(user, residency.entered_on, "entered_on", _label(Residency, "entered_on"))
         except ValidationError as error:
             errors.update(error.message_dict)
     if residency.organization_id is not None and not (
@@ -412,7 +390,7 @@ def exit_residency(user, residency: Residency, kind: str, on=None, *, note: str 
                 }
             )
         label = _label(Residency, "exited_on")
-        on = check_date(user, on or local_today(user), "on", label)
+        on = check_day(user, on or local_today(user), "on", label)
         if on < stored.entered_on:
             raise ValidationError(
                 {
@@ -474,7 +452,7 @@ def add_milestone(user, residency: Residency, kind: str, on, *, amount=None, org
     if organization is not None and not Organization.objects.restrict(user).filter(pk=organization.pk).exists():
         errors["organization"] = _("Choose an organisation you may see.")
     try:
-        on = check_date(user, on, "on", _label(Milestone, "on"))
+        on = check_day(user, on, "on", _label(Milestone, "on"))
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:

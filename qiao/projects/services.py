@@ -31,7 +31,6 @@ Figures: `totals()` and `production_rate()` (definition in its docstring).
 
 from __future__ import annotations
 
-import datetime
 import decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,14 +42,13 @@ from qiao.activities.models import Activity
 from qiao.core import history, services
 from qiao.core.amounts import MAX_AMOUNT, check_bounds, display_amount, user_unit
 from qiao.core.choices import OrganizationRegion
-from qiao.core.days import local_today
+from qiao.core.days import check_day, local_today
 from qiao.core.models import Membership, User
 from qiao.orgs.models import Organization
 from qiao.people.models import Person
 
 from .models import PIPELINE, SIGNED_OR_LATER, Project, ProjectKind, ProjectPerson, Stage, StageChange, Tranche
 
-FLOOR = datetime.date(1980, 1, 1)  # no project or tranche is dated before this: a typo, not history
 CREATE_STAGES = [Stage.LEAD, Stage.VISITED, Stage.NEGOTIATING, Stage.SIGNED]  # a new project starts here
 KEEP = object()  # change_tranche(): leave this value as it is
 ZERO = decimal.Decimal("0.00")
@@ -66,30 +64,6 @@ def _stage_label(code) -> str:
 
 def _amount(yuan, user) -> str:
     return display_amount(yuan, user_unit(user))
-
-
-def check_date(user, value, field: str, label: str) -> datetime.date:
-    """A date that is neither in the user's future nor before 1980."""
-    if not isinstance(value, datetime.date):
-        raise ValidationError({field: _("%(field)s: enter a date.") % {"field": label}})
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    today = local_today(user)
-    if value > today:
-        raise ValidationError(
-            {
-                field: _("%(field)s: %(date)s is in the future (today is %(today)s).")
-                % {"field": label, "date": value.isoformat(), "today": today.isoformat()}
-            }  # fmt: skip
-        )
-    if value < FLOOR:
-        raise ValidationError(
-            {
-                field: _("%(field)s: %(date)s is before 1980; check the year.")
-                % {"field": label, "date": value.isoformat()}
-            }
-        )
-    return value
 
 
 def _check_amount(user, value, field: str, label: str) -> decimal.Decimal:
@@ -226,7 +200,7 @@ def _create(user, project: Project, note: str) -> Project:
                 % {"stage": Stage.SIGNED.label}
             }  # fmt: skip
         )
-    on = check_date(user, project.stage_on or local_today(user), "stage_on", _label(Project, "stage_on"))
+    on = check_day(user, project.stage_on or local_today(user), "stage_on", _label(Project, "stage_on"))
     if stage == Stage.SIGNED and project.planned_amount is None:
         raise ValidationError({"planned_amount": _("A signed project needs its planned investment.")})
     project.stage, project.stage_on = stage, on
@@ -316,7 +290,7 @@ def move(user, project: Project, stage: str, *, on=None, note: str = "", reason:
                     % {"stage": stage.label, "missing": _("; ").join(missing)}
                 }  # fmt: skip
             )
-        on = check_date(user, on or local_today(user), "on", _("Date"))
+        on = check_day(user, on or local_today(user), "on", _("Date"))
         previous = max(project.stage_on, project.stage_changes.aggregate(last=Max("on"))["last"] or project.stage_on)
         if on < previous:
             raise ValidationError(
@@ -389,7 +363,7 @@ def add_tranche(user, project: Project, *, amount, on, note: str = "", confirm: 
     amount = _check_amount(user, amount, "amount", _label(Tranche, "amount"))
     with services.writing():
         project = _locked(user, project)
-        on = check_date(user, on, "on", _label(Tranche, "on"))
+        on = check_day(user, on, "on", _label(Tranche, "on"))
         _check_landed(user, project, _landed_after(project, None, amount), confirm=confirm, note=note)
         tranche = services.save(user, Tranche(project=project, on=on, amount=amount, note=note, by=user))
         _sync_landed(user, project)
@@ -413,7 +387,7 @@ def change_tranche(user, tranche: Tranche, *, amount=KEEP, on=KEEP, note=KEEP, c
         if amount is not KEEP:
             stored.amount = amount
         if on is not KEEP:
-            stored.on = check_date(user, on, "on", _label(Tranche, "on"))
+            stored.on = check_day(user, on, "on", _label(Tranche, "on"))
         if note is not KEEP:
             stored.note = (note or "").strip()
         _check_landed(user, project, _landed_after(project, stored, stored.amount), confirm=confirm, note=stored.note)
