@@ -33,8 +33,49 @@ def world(network, make_user, make_person, make_org):
         "affiliations": affiliation.pk,
         "units": network["a1"].pk,
         "users": user.pk,
+        **_relationship_records(network["a"], user, person, org),
     }
     return Token.objects.create(user=user).key, ids
+
+
+def _relationship_records(unit, user, person, org) -> dict:
+    """One record of each relationship resource, so the fuzzer's {id} reaches real ones."""
+    import datetime
+
+    from django.utils import timezone
+
+    from qiao.agreements.models import Agreement, AgreementParty, Commitment
+    from qiao.carriers.models import Carrier, Residency
+    from qiao.proposals.models import Proposal, PublicRole
+    from qiao.relations.models import Interaction, KeyContact
+
+    day = datetime.date(2025, 3, 1)
+    interaction = Interaction.objects.create(
+        unit=unit, kind="visit", occurred_at=timezone.now(), occurred_on=day, summary="走访"
+    )
+    interaction.people.add(person)
+    key_contact = KeyContact.objects.create(
+        unit=unit, person=person, responsible=user, since=day, due_on=day + datetime.timedelta(days=90)
+    )
+    agreement = Agreement.objects.create(unit=unit, title="战略合作协议", kind="strategic", signed_on=day)
+    AgreementParty.objects.create(agreement=agreement, organization=org)
+    agreement.our_units.add(unit)
+    commitment = Commitment.objects.create(agreement=agreement, text="互派交流", owner=user, due_on=day)
+    carrier = Carrier.objects.create(unit=unit, name="孵化器", kind="incubator", capacity=10)
+    residency = Residency.objects.create(carrier=carrier, kind="team", name="团队", origin="HK", entered_on=day)
+    proposal = Proposal.objects.create(unit=unit, title="建议", channel="proposal", submitted_on=day)
+    proposal.authors.add(person)
+    role = PublicRole.objects.create(person=person, kind="cppcc_member", body="惠州市政协")
+    return {
+        "interactions": interaction.pk,
+        "key-contacts": key_contact.pk,
+        "agreements": agreement.pk,
+        "commitments": commitment.pk,
+        "carriers": carrier.pk,
+        "residencies": residency.pk,
+        "proposals": proposal.pk,
+        "public-roles": role.pk,
+    }
 
 
 @pytest.fixture
