@@ -96,7 +96,8 @@ class OwnerFilter(django_filters.CharFilter):
 
 
 class CommitmentFilterSet(UserLocalDay, BaseFilterSet):
-    agreement = django_filters.ModelChoiceFilter(queryset=_agreements, label=_("agreement"))
+    # reached from an agreement's page; a drop-down of every agreement would not scale
+    agreement = django_filters.ModelChoiceFilter(queryset=_agreements, label=_("agreement"), widget=forms.HiddenInput)
     overdue = _checkbox(_("overdue"), "only_overdue")
     done = django_filters.BooleanFilter(label=_("done"), method="by_done")
     owner = OwnerFilter(

@@ -85,6 +85,7 @@ class Interaction(SoftDeleteModel, ChangeLoggedModel, OwnedModel):
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(fields=["unit", "-occurred_on"], name="interaction_unit_day", condition=LIVE),
+            models.Index(fields=["-occurred_at", "-id"], name="interaction_newest", condition=LIVE),  # the list
             models.Index(fields=["kind", "occurred_on"], name="interaction_kind_day", condition=LIVE),
             models.Index(fields=["follow_up_on"], name="interaction_follow_up", condition=LIVE),
         ]

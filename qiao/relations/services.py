@@ -496,13 +496,14 @@ def interaction_figures(queryset) -> dict:
     """
     base = queryset.order_by()
     ids = base.values("pk")
+    once = bool(base.query.distinct)  # filtered through a many-to-many link: count each interaction once
     figures = base.aggregate(
-        count=Count("pk", distinct=True),
+        count=Count("pk", distinct=once),
         follow_ups_open=Count(
-            "pk", distinct=True, filter=Q(follow_up_on__isnull=False, follow_up_done_on__isnull=True)
+            "pk", distinct=once, filter=Q(follow_up_on__isnull=False, follow_up_done_on__isnull=True)
         ),
     )
-    kinds = dict(base.values_list("kind").annotate(n=Count("pk", distinct=True)).values_list("kind", "n"))
+    kinds = dict(base.values_list("kind").annotate(n=Count("pk", distinct=once)).values_list("kind", "n"))
     figures["by_kind"] = {code: kinds.get(code, 0) for code in InteractionKind.values}
     through_people = Interaction.people.through.objects.filter(interaction_id__in=ids)
     through_orgs = Interaction.organizations.through.objects.filter(interaction_id__in=ids)
