@@ -91,6 +91,12 @@ def pages(person_id) -> list[tuple[str, str]]:
 
 
 def main() -> None:
+    from django.core import signals
+    from django.db import close_old_connections
+
+    # keep one connection through the requests, so that the statements of one request can be counted
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
