@@ -88,6 +88,11 @@ class Interaction(SoftDeleteModel, ChangeLoggedModel, OwnedModel):
             models.Index(fields=["-occurred_at", "-id"], name="interaction_newest", condition=LIVE),  # the list
             models.Index(fields=["kind", "occurred_on"], name="interaction_kind_day", condition=LIVE),
             models.Index(fields=["follow_up_on"], name="interaction_follow_up", condition=LIVE),
+            models.Index(  # the open follow-ups of whoever logged them (home page)
+                fields=["logged_by", "follow_up_on"],
+                name="interaction_open_follow_up",
+                condition=LIVE & Q(follow_up_done_on__isnull=True, follow_up_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -283,14 +283,20 @@ def follow_up_done(user, interaction: Interaction, *, on=None, done: bool = True
     return stored
 
 
-def follow_ups_due(user, until: datetime.date):
-    """Open follow-ups due by `until` of interactions the user logged or took part in."""
-    mine = Interaction.objects.restrict(user).filter(
+def follow_ups_due(user, until: datetime.date, first: int | None = None):
+    """Open follow-ups due by `until` of interactions the user logged or took part in; with `first`,
+    only the `first` due soonest. Each side is read from its own index (the open follow-ups by who
+    logged them; the user's links to interactions), so the cost does not grow with the contact log."""
+    open_ = Interaction.objects.restrict(user).filter(
         follow_up_done_on__isnull=True, follow_up_on__isnull=False, follow_up_on__lte=until
     )
-    return mine.filter(
-        Q(logged_by=user) | Q(pk__in=Interaction.staff.through.objects.filter(user=user).values("interaction_id"))
-    )
+    if first is None:
+        links = Interaction.staff.through.objects.filter(user=user).values("interaction_id")
+        return open_.filter(Q(logged_by=user) | Q(pk__in=links))
+    soonest = ("follow_up_on", "id")
+    ids = set(open_.filter(logged_by=user).order_by(*soonest).values_list("pk", flat=True)[:first])
+    with_me = open_.filter(staff=user).order_by(*soonest).values_list("pk", flat=True)[:first]
+    return open_.filter(pk__in=ids | set(with_me))
 
 
 # ---------------------------------------------------------------- key contacts

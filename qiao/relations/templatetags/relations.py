@@ -99,7 +99,7 @@ def relations_home(context) -> dict:
     for row in mine:
         row.overdue = row.due_on < today
     follow_ups = list(
-        services.follow_ups_due(user, until)
+        services.follow_ups_due(user, until, first=LIMIT + 1)
         .prefetch_related("people", "organizations")
         .order_by("follow_up_on", "id")[: LIMIT + 1]
     )
