@@ -104,3 +104,31 @@ def test_handing_a_key_contact_to_someone_tells_them_at_once(network, make_user,
     assert notice.kind == NotificationKind.ASSIGNED and notice.about == "contact"
     assert notice.read_at is None
     assert "陳大文" in notice.text() and "2026-12-01" in notice.text()
+
+
+def test_the_home_page_lists_follow_ups_of_contacts_one_logged_or_took_part_in(network, make_user, person, client):
+    from qiao.relations.templatetags.relations import LIMIT
+
+    staff = make_user("staff-hk", network["a"], "staff", time_zone="Asia/Hong_Kong")
+    colleague = make_user("staff-a2", network["a"], "staff")
+    logged, with_me, other = (
+        services.log_interaction(
+            who,
+            unit=network["a"],
+            kind="visit",
+            occurred_at=datetime.datetime(2026, 11, 1, 10, tzinfo=UTC),
+            summary="走访",
+            people=[person],
+            organizations=[],
+            staff=staff_list,
+            follow_up="回访",
+            follow_up_on=D(2026, 11, 5),
+        )  # fmt: skip
+        for who, staff_list in ((staff, None), (colleague, [colleague, staff]), (colleague, [colleague]))
+    )
+    due = services.follow_ups_due(staff, D(2026, 11, 24), first=LIMIT + 1)
+    assert set(due) == {logged, with_me}
+    assert set(services.follow_ups_due(staff, D(2026, 11, 24))) == {logged, with_me}
+    client.force_login(staff)
+    html = client.get("/").content.decode()
+    assert f'data-follow-up="{with_me.pk}"' in html and f'data-follow-up="{other.pk}"' not in html
