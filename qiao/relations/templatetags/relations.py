@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from qiao.core import scoping
 from qiao.core.days import local_today
+from qiao.ledger.services import managed_units
 
 from .. import services
 from ..models import KeyContact
@@ -65,22 +66,6 @@ def key_contact_status(context, obj) -> dict:
     }
 
 
-def _managed_units(user):
-    from qiao.core.models import Unit
-
-    if user.is_superuser:
-        units = list(Unit.objects.filter(parent__isnull=True))
-    else:
-        ids = scoping.unit_ids(user, "delete") or frozenset()
-        units = list(Unit.objects.filter(pk__in=ids, memberships__user=user).distinct())
-    units.sort(key=lambda u: u.path)
-    top = []
-    for unit in units:
-        if not any(unit.path.startswith(t.path) for t in top):
-            top.append(unit)
-    return top
-
-
 @register.simple_tag(takes_context=True)
 def relations_home(context) -> dict:
     from qiao.notifications.days import soon_days
@@ -105,7 +90,7 @@ def relations_home(context) -> dict:
     )
     for row in follow_ups:
         row.overdue = row.follow_up_on < today
-    units = _managed_units(user)
+    units = managed_units(user)  # the topmost units the user manages, as the ledger counts them
     managed = []
     if units:
         names = {unit.pk: f"unit_{unit.pk}" for unit in units}
