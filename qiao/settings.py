@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "qiao.agreements",
     "qiao.carriers",
     "qiao.proposals",
+    "qiao.reports",
 ]
 
 MIDDLEWARE = [

@@ -250,7 +250,7 @@ def figures(
         in_programme=Count("programme"),
     )
     totals = {"registered": 0, "person_times": 0, "declared_first": 0, "first_timers": 0, "people": 0}
-    totals.update(batches=head["batches"], by_region={}, by_role={})
+    totals.update(batches=head["batches"], by_region={}, by_role={}, first_by_region={})
     if head["first"] is None:
         return totals
     for role, registered, person_times, declared in (
@@ -281,8 +281,10 @@ def figures(
             totals["by_region"][region] = people
             totals["people"] += people
             totals["first_timers"] += people - before
+            totals["first_by_region"][region] = people - before
     if earlier != since:
         totals["first_timers"] = len(_first_timers(chosen, since, units))
+        totals["first_by_region"] = None  # counted apart, not by region
     return totals
 
 

@@ -112,3 +112,17 @@ def latin_tokens(text: str) -> list[str]:
 def has_han(text: str) -> bool:
     """Whether the text holds at least one Chinese character."""
     return bool(text) and HAN.search(text) is not None
+
+
+def to_traditional(text: str) -> str:
+    """OpenCC Simplified → Traditional with Hong Kong forms (s2hk), for text Qiao writes itself (a
+    bulletin's narrative), never for keys: the direction is not safe for matching (spec §1)."""
+    if not text:
+        return ""
+    converter = _converters.get("s2hk")
+    if converter is None:
+        with _converters_lock:
+            import opencc
+
+            converter = _converters.setdefault("s2hk", opencc.OpenCC("s2hk"))
+    return converter.convert(text)
