@@ -25,6 +25,7 @@ from qiao.policies.api.views import PersonBenefitsView, PolicyViewSet
 from qiao.projects.api import routes as project_routes
 from qiao.proposals.api import routes as proposal_routes
 from qiao.relations.api import routes as relation_routes
+from qiao.reports.api import routes as report_routes
 
 app_name = "api"
 
@@ -55,6 +56,7 @@ APP_ROUTES = (
     agreement_routes,
     carrier_routes,
     proposal_routes,
+    report_routes,
 )
 for routes in APP_ROUTES:
     routes.register(router)

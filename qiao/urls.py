@@ -33,6 +33,7 @@ urlpatterns = [
     path("agreements/", include("qiao.agreements.urls")),
     path("carriers/", include("qiao.carriers.urls")),
     path("proposals/", include("qiao.proposals.urls")),
+    path("reports/", include("qiao.reports.urls")),
     path("api/", include("qiao.api_urls")),
 ]
 

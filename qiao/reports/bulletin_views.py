@@ -1,0 +1,13 @@
+"""Placeholder: generating bulletins and editing their templates (being built)."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.views import View
+
+
+class _Stub(LoginRequiredMixin, View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse("not built yet", status=501)
+
+
+BulletinView = TemplateEditView = _Stub
