@@ -255,7 +255,9 @@ class Metric:
         if by:
             expression, _labels = dimension(self, scope, by)
             queryset = queryset.annotate(_dim=expression)
-            queryset = queryset.filter(_dim__isnull=True) if value == NONE else queryset.filter(_dim=parse_key(by, value))
+            queryset = (
+                queryset.filter(_dim__isnull=True) if value == NONE else queryset.filter(_dim=parse_key(by, value))
+            )
         if self.distinct:
             from django.apps import apps
 
@@ -313,7 +315,9 @@ def unit_rows(scope: Scope, path: str):
             ids = [pk for pk in ids if pk in scope.units]
         if ids:
             whens.append(When(**{f"{path}__in": ids}, then=Value(row.pk)))
-    expression = Case(*whens, default=Value(None), output_field=IntegerField()) if whens else Value(None, IntegerField())
+    expression = (
+        Case(*whens, default=Value(None), output_field=IntegerField()) if whens else Value(None, IntegerField())
+    )
     names = {u.pk: u.name for u in rows}
 
     def labels(values):
@@ -666,8 +670,7 @@ class MatchesAgreed(Metric):
     group = "matching"
     label = gettext_lazy("Matches agreed")
     definition = gettext_lazy(
-        "Talent–demand matches that reached the stage “agreed” in the period (counted once each, even if "
-        "reopened)."
+        "Talent–demand matches that reached the stage “agreed” in the period (counted once each, even if reopened)."
     )
     unit_label = pgettext_lazy("measure", "matches")
     model = "matching.Match"
@@ -886,7 +889,9 @@ class MedianDays(_Cases):
                 template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY (%(expressions)s))"
                 output_field = IntegerField()
 
-            values = queryset.values("_dim").annotate(v=Median(F("resolved_on") - F("raised_on"))).values_list("_dim", "v")
+            values = (
+                queryset.values("_dim").annotate(v=Median(F("resolved_on") - F("raised_on"))).values_list("_dim", "v")
+            )
             return rows_of(((d, _days(v)) for d, v in values), labels)
         grouped: dict = {}
         for key, raised, resolved in queryset.values_list("_dim", "raised_on", "resolved_on"):

@@ -122,21 +122,30 @@ def _date(value, field: str, label: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise _error(field, _("%(field)s: “%(value)s” is not a date (write it as 2026-05-31).") % {
-            "field": label, "value": value}) from None
+        raise _error(
+            field,
+            _("%(field)s: “%(value)s” is not a date (write it as 2026-05-31).") % {"field": label, "value": value},
+        ) from None
 
 
 def check(period: Period, today: datetime.date, field: str = "from") -> Period:
     """Refuse a period that is inverted, starts before 1980, or starts after today."""
     if period.start > period.end:
-        raise _error(field, _("The period starts (%(start)s) after it ends (%(end)s).") % {
-            "start": period.start.isoformat(), "end": period.end.isoformat()})
+        raise _error(
+            field,
+            _("The period starts (%(start)s) after it ends (%(end)s).")
+            % {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        )
     if period.start < FLOOR:
-        raise _error(field, _("The period starts on %(date)s, before 1980: check the year.") % {
-            "date": period.start.isoformat()})
+        raise _error(
+            field, _("The period starts on %(date)s, before 1980: check the year.") % {"date": period.start.isoformat()}
+        )
     if period.start > today:
-        raise _error(field, _("The period starts on %(date)s, after today (%(today)s): nothing is recorded yet.") % {
-            "date": period.start.isoformat(), "today": today.isoformat()})
+        raise _error(
+            field,
+            _("The period starts on %(date)s, after today (%(today)s): nothing is recorded yet.")
+            % {"date": period.start.isoformat(), "today": today.isoformat()},
+        )
     return period
 
 
@@ -160,8 +169,9 @@ def parse(params: Mapping, today: datetime.date) -> Period:
         else:
             kind = "range" if params.get("from") or params.get("to") else "ytd"
     if kind not in KINDS:
-        raise _error("period", _("period: “%(value)s” is not one of %(choices)s.") % {
-            "value": kind, "choices": ", ".join(KINDS)})
+        raise _error(
+            "period", _("period: “%(value)s” is not one of %(choices)s.") % {"value": kind, "choices": ", ".join(KINDS)}
+        )
     if kind == "ytd":
         return check(ytd(today), today, "period")
     if kind == "month":
