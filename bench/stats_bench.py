@@ -260,7 +260,8 @@ class Duck:
         )
         f["registry.people", "region"] = dict(
             self.all(
-                "SELECT region, count(*) FROM people WHERE NOT deleted AND created_on BETWEEN ? AND ? GROUP BY 1",
+                f"SELECT region, count(*) FROM people WHERE NOT deleted AND {scope} AND created_on BETWEEN ? AND ? "
+                "GROUP BY 1",
                 [s, e],
             )
         )
