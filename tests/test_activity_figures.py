@@ -337,3 +337,28 @@ def test_a_region_changed_in_bulk_sql_follows_into_the_stored_rows(network, root
     assert aggregates.ensure_region_trigger() is True
     exact()
     assert aggregates.ensure_region_trigger() is False  # there already
+
+
+def test_part_of_a_year_holding_all_its_attendance_is_the_years_people(
+    network, root, make_activity, make_person, monkeypatch
+):
+    """This year so far (今年以来): the year's later activities have registrations but nobody has come
+    yet, so the set's person-times are the year's, and its people the year's stored rows."""
+    monkeypatch.setattr(services, "WHOLE", 1)
+    old, hk, mo = (make_person(network["a"], name, region=r) for name, r in (("旧", "HK"), ("港", "HK"), ("澳", "MO")))
+    attend(root, make_activity(network["a"], D(2023, 5, 1)), old)
+    attend(root, make_activity(network["a"], D(2024, 2, 1)), old, hk)
+    attend(root, make_activity(network["b"], D(2024, 3, 1)), mo)
+    attend(root, make_activity(network["b"], D(2024, 12, 1)), hk, mo, status="registered")
+    picked = []
+    whole = services._whole
+    monkeypatch.setattr(services, "_whole", lambda *args: picked.append(whole(*args)) or picked[-1])
+    chosen = Activity.objects.filter(start_date__range=(D(2024, 1, 1), D(2024, 6, 30)))
+    figures = services.figures(root, chosen, since=D(2024, 1, 1))
+    assert picked[-1] == (Facet.YEAR, 2024)
+    assert (figures["people"], figures["first_timers"], figures["by_region"]) == (3, 2, {"HK": 2, "MO": 1})
+    later = Participation.objects.get(activity__start_date=D(2024, 12, 1), person=hk)
+    services.set_status(root, later, "attended")  # someone came later in the year
+    figures = services.figures(root, chosen, since=D(2024, 1, 1))
+    assert picked[-1] is None
+    assert (figures["people"], figures["first_timers"]) == (3, 2)

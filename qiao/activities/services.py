@@ -179,7 +179,12 @@ def _in_scope(queryset, units):
     return queryset if units is None else queryset.filter(unit__in=units)
 
 
-def _whole(units, head: dict, chosen) -> tuple[int, int] | None:
+def _attended(activities) -> int:
+    """The person-times of a set of activities, from their stored tallies."""
+    return ActivityTally.objects.filter(activity__in=activities.values("pk")).aggregate(n=Sum("attended"))["n"] or 0
+
+
+def _whole(units, head: dict, chosen, person_times: int) -> tuple[int, int] | None:
     """(facet, value) when the set is every live activity of the scope (Facet.ANY) or, for the
     whole network, of one kind, year, programme or target group: then its people are the stored
     rows of that facet. The counts prove it: the set is live and in scope, and all of it has the
@@ -195,8 +200,12 @@ def _whole(units, head: dict, chosen) -> tuple[int, int] | None:
     if head["kinds"] == 1 and live.filter(kind=head["the_kind"]).count() == batches:
         return Facet.KIND, head["the_kind"]
     year = head["first"].year
-    if head["last"].year == year and live.filter(start_date__year=year).count() == batches:
-        return Facet.YEAR, year
+    if head["last"].year == year:
+        in_year = live.filter(start_date__year=year)
+        if in_year.count() == batches or _attended(in_year) == person_times:
+            # every activity of the year, or every one with someone who came (the year's other
+            # activities, after today say, have no attendance): the year's people
+            return Facet.YEAR, year
     programme = head["the_programme"]
     if head["programmes"] == 1 and head["in_programme"] == batches:
         if live.filter(programme=programme).count() == batches:
@@ -269,7 +278,7 @@ def figures(
     # first-timer unless they attended in scope before it: counted in the same pass as the people
     # by region; else apart
     earlier = since if since <= head["first"] else datetime.date.min
-    whole = _whole(units, head, chosen)
+    whole = _whole(units, head, chosen, totals["person_times"])
     if whole is not None and whole[0] != Facet.ANY:  # the network's first day, to choose how to count
         head["first_ever"] = Activity.objects.aggregate(first=Min("start_date"))["first"]
     sql, params = _people_by_region(units, whole, chosen, head, totals["person_times"], earlier)
