@@ -92,7 +92,11 @@ class Person(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
     class Meta:
         ordering = ["name", "id"]
         # record linkage looks for people born on the incoming row's date (qiao.people.linkage)
-        indexes = [models.Index(fields=["birth_date"], name="person_birth_date")]
+        indexes = [
+            models.Index(fields=["birth_date"], name="person_birth_date"),
+            # the people added in a period, by region (qiao.reports: registry.people)
+            models.Index(fields=["created"], name="person_created", condition=models.Q(deleted_at__isnull=True)),
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("people")
 
