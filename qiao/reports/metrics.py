@@ -89,8 +89,8 @@ def scope(user, unit: Unit | str | int | None = None, today: datetime.date | Non
     from qiao.activities.services import scope_units
     from qiao.core.days import local_today
 
-    if unit is not None and not isinstance(unit, Unit):
-        unit = find_unit(user, unit)
+    if unit is not None:  # a Unit too: the reader may see it, or it is refused
+        unit = find_unit(user, unit.pk if isinstance(unit, Unit) else unit)
     units = scope_units(user, unit)
     if units is not None and unit is None and len(units) == Unit.objects.count():
         units = None
@@ -215,10 +215,7 @@ class Metric:
         for path in self.live_paths:
             queryset = queryset.filter(**{f"{path}__deleted_at__isnull": True})
         if self.date_path and not self.snapshot and self.datetime:
-            # the reader's local days, as instants (so that an index on the column serves)
-            zone = user_zone(scope.user)
-            start = datetime.datetime.combine(period.start, datetime.time.min, zone)
-            end = datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, zone)
+            start, end = local_days(scope, period)
             queryset = queryset.filter(**{f"{self.date_path}__gte": start, f"{self.date_path}__lt": end})
         elif self.date_path and not self.snapshot:
             queryset = queryset.filter(**{f"{self.date_path}__range": (period.start, period.end)})
@@ -261,9 +258,13 @@ class Metric:
         if by:
             expression, _labels = dimension(self, scope, by)
             queryset = queryset.annotate(_dim=expression)
-            queryset = (
-                queryset.filter(_dim__isnull=True) if value == NONE else queryset.filter(_dim=parse_key(by, value))
-            )
+            if value == NONE:  # no value: NULL, or an empty text (rows_of puts both in this row)
+                blank = Q(_dim__isnull=True)
+                if queryset.query.annotations["_dim"].output_field.get_internal_type() in ("CharField", "TextField"):
+                    blank |= Q(_dim="")
+                queryset = queryset.filter(blank)
+            else:
+                queryset = queryset.filter(_dim=parse_key(by, value))
         if self.distinct:
             from django.apps import apps
 
@@ -279,12 +280,21 @@ class Metric:
         return str(self.label)
 
 
+def local_days(scope: Scope, period: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    """The period's days in the reader's time zone, as instants [start, end) (so that an index on a
+    timestamp column serves)."""
+    zone = user_zone(scope.user)
+    start = datetime.datetime.combine(period.start, datetime.time.min, zone)
+    return start, datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, zone)
+
+
 def dimension(metric: Metric, scope: Scope, by: str):
     """(expression, labels) of breakdown `by` for `metric`; refused when it has no such breakdown."""
     if by == "unit":
         return unit_rows(scope, metric.unit_path)
     if by == "month" and "month" in breakdowns(metric):
-        return TruncMonth(metric.date_path, output_field=DateField()), None
+        zone = user_zone(scope.user) if metric.datetime else None  # the reader's months, as their days
+        return TruncMonth(metric.date_path, output_field=DateField(), tzinfo=zone), None
     dim = metric.dims.get(by)
     if dim is None:
         raise ValidationError(
@@ -715,7 +725,8 @@ class MatchesAgreed(Metric):
     def narrow(self, queryset, scope, period):
         from qiao.matching.models import MatchStep
 
-        steps = MatchStep.objects.filter(stage="agreed", at__date__range=(period.start, period.end))
+        start, end = local_days(scope, period)
+        steps = MatchStep.objects.filter(stage="agreed", at__gte=start, at__lt=end)
         return queryset.filter(pk__in=steps.values("match"), person__deleted_at__isnull=True)
 
 
@@ -915,11 +926,11 @@ class MedianDays(_Cases):
         expression, labels = dimension(self, scope, by)
         queryset = self.records(scope, period).order_by().annotate(_dim=expression)
         if connection.vendor == "postgresql":
-            from django.db.models import Func
+            from django.db.models import Aggregate, DurationField
 
-            class Median(Func):
+            class Median(Aggregate):  # an aggregate: the query groups by the breakdown only
                 template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY (%(expressions)s))"
-                output_field = IntegerField()
+                output_field = DurationField()  # days between two dates: an interval
 
             values = (
                 queryset.values("_dim").annotate(v=Median(F("resolved_on") - F("raised_on"))).values_list("_dim", "v")

@@ -129,7 +129,7 @@ def _date(value, field: str, label: str) -> datetime.date:
 
 
 def check(period: Period, today: datetime.date, field: str = "from") -> Period:
-    """Refuse a period that is inverted, starts before 1980, or starts after today."""
+    """Refuse a period that is inverted, starts before 1980, starts after today, or ends after next year."""
     if period.start > period.end:
         raise _error(
             field,
@@ -146,7 +146,20 @@ def check(period: Period, today: datetime.date, field: str = "from") -> Period:
             _("The period starts on %(date)s, after today (%(today)s): nothing is recorded yet.")
             % {"date": period.start.isoformat(), "today": today.isoformat()},
         )
+    if period.end.year > today.year + 1:  # (and the period before it would start before year 1)
+        raise _error(
+            "to" if field == "from" else field,
+            _("The period ends on %(date)s, after next year: check the year.") % {"date": period.end.isoformat()},
+        )
     return period
+
+
+def _calendar(field: str, make, *args) -> Period:
+    """make(*args), or a message naming `field` for a year the calendar does not have (0, 10000)."""
+    try:
+        return make(*args)
+    except (ValueError, OverflowError):
+        raise _error(field, _("%(field)s: check the year.") % {"field": field}) from None
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -178,12 +191,12 @@ def parse(params: Mapping, today: datetime.date) -> Period:
         found = _MONTH.match(str(params.get("month") or today.strftime("%Y-%m")).strip())
         if not found or not 1 <= int(found[2]) <= 12:
             raise _error("month", _("month: write it as 2026-05."))
-        return check(month(int(found[1]), int(found[2])), today, "month")
+        return check(_calendar("month", month, int(found[1]), int(found[2])), today, "month")
     if kind == "quarter":
         found = _QUARTER.match(str(params.get("quarter") or "").strip())
         if not found:
             raise _error("quarter", _("quarter: write it as 2026Q2."))
-        return check(quarter(int(found[1]), int(found[2])), today, "quarter")
+        return check(_calendar("quarter", quarter, int(found[1]), int(found[2])), today, "quarter")
     if kind == "year":
         value = str(params.get("year") or today.year).strip()
         if not value.isdigit() or not 1000 <= int(value) <= 9999:
