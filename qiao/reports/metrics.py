@@ -716,6 +716,7 @@ class MatchesAgreed(Metric):
     )
     unit_label = pgettext_lazy("measure", "matches")
     model = "matching.Match"
+    live_paths = ("demand",)
     dims = {
         "region": Dim("person__region", REGION),
         "kind": Dim("demand__kind", lambda values: {v: str(label) for v, label in _demand_kinds()}),
