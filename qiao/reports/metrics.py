@@ -264,12 +264,20 @@ class Metric:
                     blank |= Q(_dim="")
                 queryset = queryset.filter(blank)
             else:
-                queryset = queryset.filter(_dim=parse_key(by, value))
+                try:
+                    queryset = queryset.filter(_dim=parse_key(by, value))
+                except (TypeError, ValueError):  # not a value this breakdown can have (unit=abc)
+                    raise ValidationError({"value": _("value: “%(value)s” is not a row of this breakdown.")
+                                           % {"value": value}}) from None  # fmt: skip
         if self.distinct:
             from django.apps import apps
 
             return apps.get_model(self.list_model).objects.filter(pk__in=queryset.values(self.distinct))
         return queryset
+
+    def figures(self, scope: Scope, period: Period, by: str | None) -> tuple:
+        """(total, rows of breakdown `by`)."""
+        return self.total(scope, period), (self.breakdown(scope, period, by) if by else [])
 
     def listed_model(self):
         from django.apps import apps
@@ -435,9 +443,8 @@ def compute(
         raise ValidationError(
             {"by": _("by: “%(by)s” is not one of %(choices)s.") % {"by": by, "choices": ", ".join(BREAKDOWNS)}}
         )
-    figure = Figure(metric, period, where, metric.total(where, period), by)
-    if by:
-        figure.rows = metric.breakdown(where, period, by)
+    total, rows = metric.figures(where, period, by)
+    figure = Figure(metric, period, where, total, by, rows)
     for name in compare:
         if name not in ("last_year", "previous"):
             raise ValidationError({"compare": _("compare: use last_year or previous.")})
@@ -542,6 +549,12 @@ class People(_Attended):
             found = self._figures(scope, period)["by_region"]
             return rows_of(found.items(), REGION)
         return super().breakdown(scope, period, by)
+
+    def figures(self, scope, period, by):
+        if by == "region":  # the total and the rows from one computation
+            found = self._figures(scope, period)
+            return found["people"], rows_of(found["by_region"].items(), REGION)
+        return super().figures(scope, period, by)
 
 
 @register
