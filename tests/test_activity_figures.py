@@ -362,3 +362,38 @@ def test_part_of_a_year_holding_all_its_attendance_is_the_years_people(
     figures = services.figures(root, chosen, since=D(2024, 1, 1))
     assert picked[-1] is None
     assert (figures["people"], figures["first_timers"]) == (3, 2)
+
+
+@pytest.mark.parametrize("who", ["root", "a"])
+def test_everything_from_a_day_on_is_the_people_with_a_later_last_day(
+    network, root, make_user, make_activity, make_person, monkeypatch, who
+):
+    """A running total to today (累计) or this year so far: every activity of the scope from a day on,
+    the later ones (ahead) with registrations only; the people are the stored rows whose last day is on
+    or after it: the same figures as counted from the participations."""
+    monkeypatch.setattr(services, "WHOLE", 1)
+    reader = root if who == "root" else make_user("viewer-a", network["a"], "viewer")
+    old, hk, mo = (make_person(network["a"], name, region=r) for name, r in (("旧", "HK"), ("港", "HK"), ("澳", "MO")))
+    attend(root, make_activity(network["a"], D(2022, 5, 1)), old, hk)
+    attend(root, make_activity(network["a"], D(2023, 2, 1)), hk)
+    attend(root, make_activity(network["a"], D(2024, 3, 1)), mo, old)
+    attend(root, make_activity(network["b"], D(2024, 4, 1)), hk)
+    attend(root, make_activity(network["a"], D(2025, 12, 1)), hk, mo, status="registered")
+    picked = []
+    whole = services._whole
+    monkeypatch.setattr(services, "_whole", lambda *args: picked.append(whole(*args)) or picked[-1])
+    chosen = Activity.objects.restrict(reader).filter(start_date__gte=D(2023, 1, 1))
+    figures = services.figures(reader, chosen, since=D(2023, 1, 1))
+    assert picked[-1] == (services.TAIL, D(2023, 2, 1))
+    # base A's reader does not see base B's activity, but 港 came to A in 2023 too: the same figures
+    assert (figures["people"], figures["first_timers"], figures["by_region"]) == (3, 1, {"HK": 2, "MO": 1})
+    monkeypatch.setattr(services, "WHOLE", 10**6)  # the same from the participations
+    again = services.figures(reader, chosen, since=D(2023, 1, 1))
+    assert {k: again[k] for k in ("people", "first_timers", "by_region")} == {
+        k: figures[k] for k in ("people", "first_timers", "by_region")
+    }
+    later = Participation.objects.get(activity__start_date=D(2025, 12, 1), person=hk)
+    services.set_status(root, later, "attended")  # someone came after: no longer the stored rows
+    monkeypatch.setattr(services, "WHOLE", 1)
+    services.figures(reader, chosen.filter(start_date__lte=D(2024, 12, 31)), since=D(2023, 1, 1))
+    assert picked[-1] is None

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Count, F, Min, Q, Value
+from django.db.models import BigIntegerField, Count, DateField, F, Max, Min, Q, Value
 from django.db.models.functions import Cast, ExtractYear
 
 from .models import Activity, ActivityTally, Facet, FirstAttendance, Participation, ParticipationStatus
@@ -66,12 +66,12 @@ def _live_attended():
     return Participation.objects.filter(status=ATTENDED, activity__deleted_at__isnull=True)
 
 
-FIRST_COLUMNS = ("person_id", "unit_id", "value", "region", "date")
+FIRST_COLUMNS = ("person_id", "unit_id", "value", "region", "date", "last")
 
 
 def _firsts(attended, *, unit: bool = False, value=None):
-    """(person, unit or NULL, value, region, first day) of the attended participations given, as a
-    queryset grouped by person (and unit or value)."""
+    """(person, unit or NULL, value, region, first day, last day for ANY rows else NULL) of the
+    attended participations given, as a queryset grouped by person (and unit or value)."""
     number = BigIntegerField()
     return (
         attended.values(
@@ -80,7 +80,7 @@ def _firsts(attended, *, unit: bool = False, value=None):
             facet_value=Cast(Value(0), number) if value is None else Cast(value, number),
             person_region=F("person__region"),
         )
-        .annotate(first=Min("date"))
+        .annotate(first=Min("date"), last=Max("date") if value is None else Cast(Value(None), DateField()))
         .order_by()
     )
 
@@ -202,33 +202,38 @@ def refresh(*, activities: Iterable = (), people: Iterable = ()) -> None:
             stored = {}
             for in_unit in (False, True):  # each through its partial unique index
                 rows = FirstAttendance.objects.filter(person_id__in=chunk, unit__isnull=not in_unit)
-                for pk, *key, day, region in rows.values_list(
-                    "pk", "person_id", "unit_id", "facet", "value", "date", "region"
+                for pk, *key, day, last, region in rows.values_list(
+                    "pk", "person_id", "unit_id", "facet", "value", "date", "last", "region"
                 ):
-                    stored[tuple(key)] = (pk, day, region)
-            gone = [pk for key, (pk, day, region) in stored.items() if fresh.get(key) != (day, region)]
+                    stored[tuple(key)] = (pk, day, last, region)
+            gone = [pk for key, (pk, *row) in stored.items() if fresh.get(key) != tuple(row)]
             for part in range(0, len(gone), CHUNK):
                 marks = ", ".join(["%s"] * len(gone[part : part + CHUNK]))
                 cursor.execute(f"DELETE FROM {_quote(first)} WHERE id IN ({marks})", gone[part : part + CHUNK])
             FirstAttendance.objects.bulk_create(
                 [
-                    FirstAttendance(person_id=p, unit_id=unit, facet=facet, value=value, date=day, region=region)
-                    for (p, unit, facet, value), (day, region) in fresh.items()
-                    if stored.get((p, unit, facet, value), (None,))[1:] != (day, region)
+                    FirstAttendance(
+                        person_id=p, unit_id=unit, facet=facet, value=value, date=day, last=last, region=region
+                    )
+                    for (p, unit, facet, value), (day, last, region) in fresh.items()
+                    if stored.get((p, unit, facet, value), (None,))[1:] != (day, last, region)
                 ],
                 batch_size=2000,
             )
 
 
 def _first_attendances(people: list[int], regions: dict[int, str]) -> dict[tuple, tuple]:
-    """The FirstAttendance rows of these people, {(person, unit, facet, value): (date, region)}, from
-    one read of their attended participations (what `_first_rows` selects in SQL for `rebuild()`,
+    """The FirstAttendance rows of these people, {(person, unit, facet, value): (date, last, region)},
+    from one read of their attended participations (what `_first_rows` selects in SQL for `rebuild()`,
     computed here for a few people at a time)."""
     first: dict[tuple, object] = {}
+    last: dict[tuple, object] = {}
 
     def keep(key, day):
         if key not in first or day < first[key]:
             first[key] = day
+        if key[2] == Facet.ANY and (key not in last or day > last[key]):
+            last[key] = day
 
     attended = _live_attended().filter(person_id__in=people)
     for person, unit, day, kind, programme, group in attended.values_list(
@@ -242,7 +247,7 @@ def _first_attendances(people: list[int], regions: dict[int, str]) -> dict[tuple
         keep((person, None, Facet.YEAR, day.year), day)
         if programme is not None:
             keep((person, None, Facet.PROGRAMME, programme), day)
-    return {key: (day, regions.get(key[0], "")) for key, day in first.items()}
+    return {key: (day, last.get(key), regions.get(key[0], "")) for key, day in first.items()}
 
 
 def forget_group(group_id: int) -> None:

@@ -355,6 +355,9 @@ class FirstAttendance(models.Model):
     facet = models.PositiveSmallIntegerField(choices=Facet.choices, default=Facet.ANY)
     value = models.BigIntegerField(default=0)
     date = models.DateField()
+    # ANY rows: the last attended day too (the people of everything from a day on, when nobody came
+    # after it: this year so far, a running total); NULL on the other facets' rows
+    last = models.DateField(null=True)
     region = models.CharField(max_length=10, blank=True)
 
     class Meta:
@@ -380,6 +383,13 @@ class FirstAttendance(models.Model):
                 fields=["facet", "value", "unit", "date", "person_id"],
                 include=["region"],
                 name="first_attendance_scope",
+            ),
+            # a scope's people who came on or after a day (their last day), with their first day and region
+            models.Index(
+                fields=["unit", "last"],
+                include=["person_id", "date", "region"],
+                condition=models.Q(facet=0),
+                name="first_attendance_last",
             ),
         ]
 

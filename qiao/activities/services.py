@@ -148,6 +148,7 @@ def scope_units(user, unit=None) -> frozenset[int] | None:
 
 
 WHOLE = 2000  # from this many activities, look whether a set is all of a scope's or a facet's
+TAIL = -1  # `_whole`: the set is the scope's activities from a day on (its people: rows with a later last day)
 
 
 def _table(model) -> str:
@@ -188,13 +189,21 @@ def _whole(units, head: dict, chosen, person_times: int) -> tuple[int, int] | No
     """(facet, value) when the set is every live activity of the scope (Facet.ANY) or, for the
     whole network, of one kind, year, programme or target group: then its people are the stored
     rows of that facet. The counts prove it: the set is live and in scope, and all of it has the
-    facet (from `head`), and as many live activities in scope have it as the set has."""
+    facet (from `head`), and as many live activities in scope have it as the set has (for a year: or
+    as many person-times). (TAIL, its first day) when the set is every live activity of the scope from
+    its first day on, and the scope's later activities have no attendance: its people are the scope's
+    ANY rows with a last day on or after it (this year so far, a running total to today)."""
     batches = head["batches"]
     if batches < WHOLE or head["inside"] != batches:
         return None
     live = Activity.objects.all()
-    if _in_scope(live, units).count() == batches:
+    in_scope = _in_scope(live, units)
+    if in_scope.count() == batches:
         return Facet.ANY, 0
+    if in_scope.filter(start_date__gte=head["first"]).count() == batches and not _attended(
+        in_scope.filter(start_date__gt=head["last"])
+    ):  # everything from a day on, and nobody came after the set (this year so far, a running total)
+        return TAIL, head["first"]
     if units is not None:  # facets are stored for the whole network only
         return None
     if head["kinds"] == 1 and live.filter(kind=head["the_kind"]).count() == batches:
@@ -326,6 +335,19 @@ def _people_by_region(units, whole, chosen, head: dict, person_times: int, since
             since,
             *scope_params,
         ]
+    if whole is not None and whole[0] == TAIL:  # the scope's people whose last day is on or after the set's first
+        if not several:
+            sql = (
+                f"SELECT region, COUNT(*), {before.format('date')} FROM {firsts} WHERE facet = {Facet.ANY} "
+                "AND unit_id IS NULL AND last >= %s GROUP BY region"
+            )
+            return sql, [since, whole[1]]
+        sql = (
+            f"SELECT region, COUNT(*), {before.format('first')} FROM (SELECT person_id, MIN(region) AS region, "
+            f"MIN(date) AS first FROM {firsts} WHERE {scope} GROUP BY person_id HAVING MAX(last) >= %s) d "
+            "GROUP BY region"
+        )
+        return sql, [since, *scope_params, whole[1]]
     if whole is not None:  # a facet of the whole network: who came before, from their network row
         if since - head["first_ever"] <= head["last"] - since:  # probably few came before: count those
             came_before = f"SELECT person_id FROM {firsts} WHERE {network} AND date < %s"
