@@ -350,6 +350,7 @@ def test_part_of_a_year_holding_all_its_attendance_is_the_years_people(
     attend(root, make_activity(network["a"], D(2024, 2, 1)), old, hk)
     attend(root, make_activity(network["b"], D(2024, 3, 1)), mo)
     attend(root, make_activity(network["b"], D(2024, 12, 1)), hk, mo, status="registered")
+    attend(root, make_activity(network["a"], D(2025, 3, 1)), old)  # (so not "everything from a day on")
     picked = []
     whole = services._whole
     monkeypatch.setattr(services, "_whole", lambda *args: picked.append(whole(*args)) or picked[-1])

@@ -31,14 +31,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Count, DateField, F, Max, Min, Q, Value
+from django.db.models import BigIntegerField, BooleanField, Count, DateField, ExpressionWrapper, F, Max, Min, Q, Value
 from django.db.models.functions import Cast, ExtractYear
 
 from .models import Activity, ActivityTally, Facet, FirstAttendance, Participation, ParticipationStatus
 
 ATTENDED = ParticipationStatus.ATTENDED
 CHUNK = 500  # ids per statement
-TALLY_COLUMNS = ("activity_id", "role", "registered", "attended", "declared_first")
+TALLY_COLUMNS = (
+    "activity_id",
+    "role",
+    "date",
+    "unit_id",
+    "kind_id",
+    "live",
+    "registered",
+    "attended",
+    "declared_first",
+)
 
 
 def _ids(values: Iterable) -> list[int]:
@@ -50,9 +60,17 @@ def _quote(name: str) -> str:
 
 
 def _tally_rows(participations):
-    """(activity, role, registered, attended, declared first) of `participations`, as a queryset."""
+    """(activity, role, the activity's date, unit, kind and whether it is live, registered, attended,
+    declared first) of `participations`, as a queryset."""
     return (
-        participations.values("activity_id", "role")
+        participations.values(
+            "activity_id",
+            "role",
+            "date",
+            "unit_id",
+            the_kind=F("activity__kind_id"),
+            is_live=ExpressionWrapper(Q(activity__deleted_at__isnull=True), output_field=BooleanField()),
+        )
         .annotate(
             registered=Count("pk", filter=~Q(status=ParticipationStatus.CANCELLED)),
             attended=Count("pk", filter=Q(status=ATTENDED)),

@@ -170,7 +170,7 @@ class Activity(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
                     unit=self.unit_id, date=self.start_date
                 )
             if before[:4] != after[:4] or (before[4] is None) != (after[4] is None):
-                aggregates.refresh(people=self.attendee_ids())
+                aggregates.refresh(activities=[self.pk], people=self.attendee_ids())
 
     def attendee_ids(self) -> list[int]:
         return list(self.participations.filter(status="attended").values_list("person_id", flat=True))
@@ -305,6 +305,14 @@ class ActivityTally(models.Model):
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+", db_index=False)  # see Meta
     role = models.CharField(max_length=20)
+    # copies of the activity's day, unit, kind and whether it is out of the trash: a period's
+    # person-times by month, unit or kind are read from the tallies alone (qiao.reports)
+    date = models.DateField(null=True)
+    unit = models.ForeignKey("core.Unit", null=True, on_delete=models.DO_NOTHING, related_name="+", db_index=False,
+                             db_constraint=False)  # fmt: skip
+    kind = models.ForeignKey(ActivityKind, null=True, on_delete=models.DO_NOTHING, related_name="+", db_index=False,
+                             db_constraint=False)  # fmt: skip
+    live = models.BooleanField(default=True)
     registered = models.PositiveIntegerField(default=0)
     attended = models.PositiveIntegerField(default=0)
     declared_first = models.PositiveIntegerField(default=0)
@@ -316,6 +324,15 @@ class ActivityTally(models.Model):
                 fields=["activity", "role"],
                 include=["registered", "attended", "declared_first"],
                 name="activity_tally_once",
+            )
+        ]
+        indexes = [
+            # a period's person-times, by month, unit or kind, from this index alone
+            models.Index(
+                fields=["date"],
+                include=["unit", "kind", "attended"],
+                condition=models.Q(live=True),
+                name="activity_tally_period",
             )
         ]
 

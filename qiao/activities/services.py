@@ -191,7 +191,7 @@ def _whole(units, head: dict, chosen, person_times: int) -> tuple[int, int] | No
     rows of that facet. The counts prove it: the set is live and in scope, and all of it has the
     facet (from `head`), and as many live activities in scope have it as the set has (for a year: or
     as many person-times). (TAIL, its first day) when the set is every live activity of the scope from
-    its first day on, and the scope's later activities have no attendance: its people are the scope's
+    its first to its last day, and the scope's later activities have no attendance: its people are the scope's
     ANY rows with a last day on or after it (this year so far, a running total to today)."""
     batches = head["batches"]
     if batches < WHOLE or head["inside"] != batches:
@@ -200,7 +200,7 @@ def _whole(units, head: dict, chosen, person_times: int) -> tuple[int, int] | No
     in_scope = _in_scope(live, units)
     if in_scope.count() == batches:
         return Facet.ANY, 0
-    if in_scope.filter(start_date__gte=head["first"]).count() == batches and not _attended(
+    if in_scope.filter(start_date__range=(head["first"], head["last"])).count() == batches and not _attended(
         in_scope.filter(start_date__gt=head["last"])
     ):  # everything from a day on, and nobody came after the set (this year so far, a running total)
         return TAIL, head["first"]

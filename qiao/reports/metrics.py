@@ -501,24 +501,26 @@ class PersonTimes(_Attended):
     )
     unit_label = pgettext_lazy("measure", "person-times")
 
-    def total(self, scope, period):
+    def tallies(self, scope, period) -> QuerySet:
+        """The stored tallies of the live activities of the scope and period (their copies of the
+        activity's day, unit and kind: no activity read)."""
         from qiao.activities.models import ActivityTally
 
-        chosen = self.activities(scope, period).values("pk")
-        return ActivityTally.objects.filter(activity__in=chosen).aggregate(v=Sum("attended"))["v"] or 0
+        tallies = ActivityTally.objects.filter(live=True, date__range=(period.start, period.end))
+        return scope.filter(tallies, "unit").order_by()
+
+    def total(self, scope, period):
+        return self.tallies(scope, period).aggregate(v=Sum("attended"))["v"] or 0
 
     def breakdown(self, scope, period, by):
         if by in ("kind", "unit", "month"):  # from the stored tallies, never the participations
-            from qiao.activities.models import ActivityTally
-
-            tallies = ActivityTally.objects.filter(activity__in=self.activities(scope, period).values("pk"))
             if by == "kind":
-                expression, labels = F("activity__kind"), ACTIVITY_KIND.labels
+                expression, labels = F("kind"), ACTIVITY_KIND.labels
             elif by == "month":
-                expression, labels = TruncMonth("activity__start_date"), None
+                expression, labels = TruncMonth("date"), None
             else:
-                expression, labels = unit_rows(scope, "activity__unit")
-            values = tallies.order_by().annotate(_dim=expression).values("_dim").annotate(v=Sum("attended"))
+                expression, labels = unit_rows(scope, "unit")
+            values = self.tallies(scope, period).annotate(_dim=expression).values("_dim").annotate(v=Sum("attended"))
             return [r for r in rows_of(values.values_list("_dim", "v"), labels) if r.value]
         return super().breakdown(scope, period, by)
 
