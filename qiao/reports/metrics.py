@@ -92,7 +92,7 @@ def scope(user, unit: Unit | str | int | None = None, today: datetime.date | Non
     if unit is not None:  # a Unit too: the reader may see it, or it is refused
         unit = find_unit(user, unit.pk if isinstance(unit, Unit) else unit)
     units = scope_units(user, unit)
-    if units is not None and unit is None and len(units) == Unit.objects.count():
+    if units is not None and len(units) == Unit.objects.count():  # every unit: the whole network's rows
         units = None
     return Scope(user, unit, units, today or local_today(user))
 
