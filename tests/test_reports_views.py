@@ -112,12 +112,16 @@ def test_the_dashboard_shows_the_hand_counts(client, d, who, column):
 def test_the_dashboard_compares_with_last_year_and_the_period_before(client, d):
     client.force_login(d.root)
     page = html(client.get("/reports/", PERIOD))
-    signed = re.search(r'data-card="projects.signed".*?</div></div>', page, re.S).group(0)
+    # the page shows the figures at once and fetches their comparisons after (hx-get … part=comparisons)
+    assert "data-comparisons-loader" in page and "data-comparing" in page
+    part = html(client.get("/reports/", {**PERIOD, "part": "comparisons"}))
+    signed = re.search(r'id="comparisons-projectssigned".*?</span>\n', part, re.S).group(0)
     # 3 projects signed; 1 in the same months a year earlier (+200 %), 2 in the 92 days before (+50 %)
     assert 'data-compare="last_year" data-change="200.0"' in signed
     assert 'data-compare="previous" data-change="50.0"' in signed
+    assert part.count('hx-swap-oob="true"') == len(DASHBOARD_KEYS) + 1  # every card (and overdue cases)
     quiet = html(client.get("/reports/", {**PERIOD, "compare": "none"}))
-    assert "data-compare=" not in quiet
+    assert "data-compare=" not in quiet and "data-comparisons-loader" not in quiet
 
 
 def test_the_page_and_the_api_agree(client, d):

@@ -237,7 +237,9 @@ class MetricMixin:
 
 
 class DashboardView(StatisticsView):
-    """A unit's main figures for a period, with their comparisons, and charts of their breakdowns."""
+    """A unit's main figures for a period and charts of their breakdowns; their comparisons (同比/环比)
+    follow in a second request (`part=comparisons`, fetched by the page once it is shown), so that the
+    figures appear without waiting for two more periods of every one of them."""
 
     template_name = "reports/dashboard.html"
 
@@ -245,13 +247,15 @@ class DashboardView(StatisticsView):
         form = self.read()
         if form.errors:
             return self.page({"form": form})
+        if request.GET.get("part") == "comparisons":
+            return self.comparisons(form)
         params = form.params()
         sections, cards = [], {}
         for group, keys in CARDS:
             items = []
             for key, by in keys:
                 figure = metrics.compute(
-                    request.user, key, form.period, by=by, compare=form.compare, scope_=form.scope
+                    request.user, key, form.period, by=by, scope_=form.scope
                 )  # one computation per card; the charts draw the breakdowns computed here
                 cards[key] = card(figure, params)
                 items.append(cards[key])
@@ -266,11 +270,26 @@ class DashboardView(StatisticsView):
                 "scope": form.scope,
                 "period": form.period,
                 "report_query": urlencode(params),
+                "compare": form.compare,
                 "sections": sections,
                 "chart_cards": charts,
                 "chart_data": {"charts": [c["chart"] for c in charts], "map": static("vendor/echarts-maps/china.json")},
             }
         )
+
+    def comparisons(self, form) -> HttpResponse:
+        """Every card's comparisons, as fragments that take their places in the page (hx-swap-oob)."""
+        found = []
+        for _group, keys in CARDS:
+            for key, _by in keys:
+                metric = metrics.get(key)
+                figure = metrics.Figure(metric, form.period, form.scope, metric.total(form.scope, form.period))
+                for name in form.compare:
+                    other = form.period.last_year() if name == "last_year" else form.period.previous()
+                    total = None if metric.snapshot else metric.total(form.scope, other)
+                    figure.comparisons.append(metrics.Comparison(name, other, total))
+                found.append(card(figure, form.params()))
+        return render(self.request, "reports/_comparisons.html", {"cards": found})
 
 
 class CatalogueView(LoginRequiredMixin, View):

@@ -39,6 +39,12 @@ def test_click_a_figure_and_a_bar_and_land_on_as_many_records(page, live_server)
     page.click("#nav-reports + .dropdown-menu a[href='/reports/']")
     page.wait_for_url("**/reports/")
     page.goto(f"/reports/?{PERIOD}")
+    # the comparisons arrive after the figures, into every card
+    page.locator("[data-card='projects.signed'] [data-compare='last_year']").wait_for()
+    assert page.locator("[data-card='projects.signed'] [data-compare='last_year']").get_attribute("data-change") == (
+        "200.0"
+    )
+    assert page.locator("[data-comparing]").count() == 0
 
     figure = page.locator("[data-card='activities.person_times'] a[data-metric]")
     said = figure.get_attribute("data-value")
