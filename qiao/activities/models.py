@@ -138,7 +138,8 @@ class Activity(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
 
     def __str__(self) -> str:
         if self.series_id and self.edition:
-            return f"{self.title}（{_('edition %(n)d') % {'n': self.edition}}）"
+            edition = _("edition %(n)d") % {"n": self.edition}
+            return f"{self.title}（{edition}）"
         return self.title
 
     def get_absolute_url(self) -> str:

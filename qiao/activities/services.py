@@ -342,12 +342,27 @@ def _people_by_region(units, whole, chosen, head: dict, person_times: int, since
                 "AND unit_id IS NULL AND last >= %s GROUP BY region"
             )
             return sql, [since, whole[1]]
+        day = whole[1]
+        if since == day or (
+            since < day
+            and not _attended(_in_scope(Activity.objects.all(), units).filter(start_date__range=(since, day)))
+        ):  # nobody came between `since` and the set: who came before `since` = the people - the first-timers
+            recent = f"{scope} AND last >= %s"
+            sql = (
+                f"SELECT p.region, p.n, p.n - COALESCE(f.n, 0) FROM (SELECT region, COUNT(*) AS n FROM "
+                f"(SELECT person_id, MIN(region) AS region FROM {firsts} WHERE {recent} GROUP BY person_id) d "
+                f"GROUP BY region) p LEFT JOIN (SELECT region, COUNT(*) AS n FROM (SELECT person_id, MIN(region) AS "
+                f"region FROM {firsts} WHERE {scope} AND date >= %s GROUP BY person_id) d WHERE NOT EXISTS (SELECT 1 "
+                f"FROM {firsts} b WHERE {_scope_rows(units, 'b.')[0]} AND b.person_id = d.person_id AND b.date < %s) "
+                "GROUP BY region) f ON f.region = p.region"
+            )
+            return sql, [*scope_params, day, *scope_params, since, *scope_params, since]
         sql = (
             f"SELECT region, COUNT(*), {before.format('first')} FROM (SELECT person_id, MIN(region) AS region, "
             f"MIN(date) AS first FROM {firsts} WHERE {scope} GROUP BY person_id HAVING MAX(last) >= %s) d "
             "GROUP BY region"
         )
-        return sql, [since, *scope_params, whole[1]]
+        return sql, [since, *scope_params, day]
     if whole is not None:  # a facet of the whole network: who came before, from their network row
         if since - head["first_ever"] <= head["last"] - since:  # probably few came before: count those
             came_before = f"SELECT person_id FROM {firsts} WHERE {network} AND date < %s"

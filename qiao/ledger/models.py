@@ -129,6 +129,12 @@ class Case(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
             ),
             models.Index(fields=["category", "status", "unit", "due_date"], name="case_live_category", condition=LIVE),
             models.Index(fields=["unit", "status", "due_date", "category"], name="case_live_unit", condition=LIVE),
+            # a unit's cases raised in a period (qiao.reports)
+            models.Index(fields=["unit", "raised_on"], name="case_live_unit_raised", condition=LIVE),
+            # the cases resolved in a period, and the days they took (qiao.reports), from the index alone
+            models.Index(
+                fields=["resolved_on", "unit"], include=["raised_on"], name="case_live_resolved", condition=LIVE
+            ),
         ]
         constraints = [
             models.CheckConstraint(

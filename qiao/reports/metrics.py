@@ -231,7 +231,7 @@ class Metric:
             return Sum(self.summed)
         if self.distinct:
             return Count(self.distinct, distinct=True)
-        return Count("pk")
+        return Count("*")  # (COUNT(*): an index that holds the filters answers alone)
 
     def finish(self, value):
         if value is None and (self.summed and self.measure != "amount"):
@@ -528,7 +528,7 @@ class PersonTimes(_Attended):
 @register
 class People(_Attended):
     key = "activities.people"
-    label = gettext_lazy("People")
+    label = pgettext_lazy("metric", "People")
     definition = gettext_lazy(
         "Distinct people who attended at least one of those activities; a person who came several times "
         "counts once (people merged as duplicates count once)."
@@ -593,12 +593,14 @@ class FirstTimers(_Attended):
             params = [Facet.ANY, period.start, period.end]
         else:
             units = sorted(scope.units)
-            sql = (
-                f"SELECT region, COUNT(*) FROM (SELECT MIN(region) AS region FROM {table} WHERE facet = %s "
-                f"AND value = 0 AND unit_id IN ({', '.join(['%s'] * len(units))}) GROUP BY person_id "
-                "HAVING MIN(date) BETWEEN %s AND %s) f GROUP BY region"
+            within = f"facet = {Facet.ANY} AND value = 0 AND unit_id IN ({', '.join(['%s'] * len(units))})"
+            sql = (  # the people with a first day in the period in one of the units, and none before in any
+                f"SELECT region, COUNT(*) FROM (SELECT person_id, MIN(region) AS region FROM {table} WHERE {within} "
+                f"AND date BETWEEN %s AND %s GROUP BY person_id) f WHERE NOT EXISTS (SELECT 1 FROM {table} b WHERE "
+                f"{within} AND b.person_id = f.person_id "
+                "AND b.date < %s) GROUP BY region"
             )
-            params = [Facet.ANY, *units, period.start, period.end]
+            params = [*units, period.start, period.end, *units, period.start]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return dict(cursor.fetchall())
@@ -986,7 +988,7 @@ def _median(queryset) -> Decimal | None:
 class ServiceRecords(Metric):
     key = "services.records"
     group = "cases"
-    label = gettext_lazy("Services given")
+    label = pgettext_lazy("metric", "Services given")
     definition = gettext_lazy("Service records (consultations, visits, help given …) dated in the period.")
     unit_label = pgettext_lazy("measure", "times")
     model = "ledger.ServiceRecord"
