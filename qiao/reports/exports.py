@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
@@ -43,7 +44,7 @@ def figure_rows(figure: Figure, breakdowns: dict[str, list[Row]]) -> list[list]:
     metric = figure.metric
     header = [
         _("Breakdown"),
-        _("Row"),
+        pgettext("breakdown", "Row"),
         f"{metric.label}（{metric.unit_label}）" if metric.unit_label else str(metric.label),
     ]
     rows: list[list] = [header, [_("Total"), figure.period.label(), _number(figure.total)]]
@@ -74,7 +75,10 @@ def definition_rows(
         [_("Definition"), str(metric.definition)],
         [_("Unit of measure"), str(metric.unit_label) or "—"],
         [_("Period"), period_text],
-        [_("Scope"), f"{figure.scope.name} " + _("(with the units below it, within what the reader may see)")],
+        [
+            pgettext("statistics", "Scope"),
+            f"{figure.scope.name} " + _("(with the units below it, within what the reader may see)"),
+        ],
         [_("Breakdown"), "、".join(str(metrics.BREAKDOWNS[by]) for by in breakdowns) or "—"],
         [_("Compared with"), "、".join(str(COMPARISON_NAMES[c.name]) for c in figure.comparisons) or "—"],
         [_("Filters"), filters],
