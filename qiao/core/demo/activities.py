@@ -1,5 +1,7 @@
-"""Demo activities: two years of delegations, talks (学长说 with editions and speakers), field visits
-and an internship batch, under the programme 万名青年到惠州, with repeat visitors and first-timers."""
+"""Demo activities: about two years of delegations, talks (学长说 with editions and speakers), field
+visits and an internship batch, under the programme 万名青年到惠州, with repeat visitors and
+first-timers. The timeline ends in the month after the day the demo is loaded (the last month's lists
+are registrations only), so that this year's figures and bulletins have something to show."""
 
 from __future__ import annotations
 
@@ -16,6 +18,14 @@ ACTIVITY_PLAN = [
 ]
 
 
+MONTHS = 22
+
+
+def _months_before(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
 def load(rng, units, orgs, people, admin) -> int:
     """Add the demo activities; returns how many participations were written."""
     from qiao.activities import services
@@ -26,8 +36,10 @@ def load(rng, units, orgs, people, admin) -> int:
     kinds = {k.code: k for k in ActivityKind.objects.all()}
     groups = {g.code: g for g in TargetGroup.objects.all()}
     associations = [o for o in orgs if o.kind == "association"] or orgs
+    today = datetime.date.today()
+    first = _months_before(today, MONTHS - 2)  # the first month of the timeline
     programme = Programme.objects.create(
-        unit=units["centre"], name="万名青年到惠州", start_date=datetime.date(2024, 1, 1), goal=10000
+        unit=units["centre"], name="万名青年到惠州", start_date=first.replace(month=1), goal=10000
     )
     talks = Series.objects.create(unit=units["a"], name="学长说", kind=kinds["talk"])
     by_unit = {}
@@ -35,8 +47,8 @@ def load(rng, units, orgs, people, admin) -> int:
         by_unit.setdefault(person.unit_id, []).append(person)
     everyone = list(people)
     written = 0
-    start = datetime.date(2024, 1, 13)
-    for month in range(22):
+    start = first.replace(day=13)
+    for month in range(MONTHS):
         day = start + datetime.timedelta(days=30 * month)
         for kind, title, unit_key, partner, size in ACTIVITY_PLAN:
             if (month + len(title)) % 3:
@@ -84,8 +96,8 @@ def load(rng, units, orgs, people, admin) -> int:
             unit=units["centre"],
             kind=kinds["internship-batch"],
             title="香港青年到惠州实习 第4批",
-            start_date=datetime.date(2025, 7, 1),
-            end_date=datetime.date(2025, 8, 31),
+            start_date=_months_before(today, 4),
+            end_date=_months_before(today, 2) - datetime.timedelta(days=1),
             programme=programme,
         ),
     )
@@ -139,7 +151,7 @@ def _internships(rng, admin, units, orgs, batch, interns) -> int:
 def _attend(rng, admin, activity, people, day) -> int:
     from qiao.activities import services
 
-    past = day <= datetime.date(2025, 10, 1)
+    past = day <= datetime.date.today()
     for person in people:
         roll = rng.random()
         status = "registered" if not past else "attended" if roll < 0.85 else "absent" if roll < 0.95 else "cancelled"
