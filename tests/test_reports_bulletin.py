@@ -362,6 +362,32 @@ def test_a_template_is_refused_naming_the_line(body, line, words):
     assert f"Line {line}:" in message and words in message
 
 
+def test_a_template_typed_in_traditional_characters_reads_the_same():
+    """Keywords and placeholder words typed in Traditional (a Hong Kong office's template) are read
+    through OpenCC t2s; what the office wrote stays as written."""
+    hant = bulletin_templates.parse(
+        "{unit}簡報",
+        "# 交流\n{時期}共{activities.person_times}人次，{activities.person_times:環比}。\n"
+        "圖：activities.person_times 按月份 餅圖 | 各月人次\n表：activities.people 按來源地\n無數據：本期暫無交流。",
+    )
+    hans = bulletin_templates.parse(
+        "{unit}简报",
+        "# 交流\n{时期}共{activities.person_times}人次，{activities.person_times:环比}。\n"
+        "图：activities.person_times 按月份 饼图 | 各月人次\n表：activities.people 按来源地\n无数据：本期暂无交流。",
+    )
+    assert hant.needs() == hans.needs()
+    assert hant.sections[-1].empty == "本期暫無交流。"
+
+
+def test_the_metric_catalogue_document_is_current():
+    """docs/metrics.md is `qiao metrics` (Simplified Chinese): regenerate it when a metric changes."""
+    out = io.StringIO()
+    call_command("metrics", stdout=out)
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "metrics.md")
+    with open(path, encoding="utf-8") as document:
+        assert document.read() == out.getvalue(), "run: python -m qiao metrics > docs/metrics.md"
+
+
 def test_the_default_template_passes_and_uses_only_what_it_names():
     spec = bulletin_templates.parse(bulletin_templates.DEFAULT_TITLE, bulletin_templates.DEFAULT_BODY)
     needs = spec.needs()

@@ -20,8 +20,10 @@ colon: {activities.person_times:精确} (exact whatever the bulletin's setting),
 12.5%, 环比下降3.0%, 同比持平; nothing when there is nothing to compare with), {…:去年同期} / {…:上期} (the
 earlier figure). Figures are approximated as wording.py says unless the bulletin is exact.
 
-A template is shared (no unit: every unit may use it, system administrators change it) or a unit's (its
-managers change it; the unit and the units below it use it). The shared default (DEFAULT_*) is stored
+Keywords and placeholders may be typed in Traditional characters (圖：, 無數據：, 按來源地, {…:環比}):
+they are read through OpenCC t2s. A template is shared (no unit: every unit may use it, system
+administrators change it) or a unit's (its managers change it; its members and the members of the units
+above it see and use it, like any record of the unit). The shared default (DEFAULT_*) is stored
 on first use, so that it can be edited.
 """
 
@@ -35,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from qiao.core import scoping
 from qiao.core.choices import Region
+from qiao.text.fold import to_simplified
 
 from . import metrics
 from .models import EDIT_ACTION, BulletinTemplate
@@ -195,6 +198,7 @@ def placeholders(text: str) -> list[Placeholder]:
 
 
 def placeholder(inside: str) -> Placeholder:
+    inside = to_simplified(inside)  # the words may be typed in Traditional characters (環比, 來源地)
     found = INSIDE.match(inside.strip())
     if not found:
         raise ValueError(_("“{%(text)s}” is not a placeholder; write e.g. {activities.people}.") % {"text": inside})
@@ -324,7 +328,7 @@ def parse(title: str, body: str) -> Spec:
                 placeholders(heading)
                 sections.append(SectionSpec(heading))
                 continue
-            keyword = LINE.match(line)
+            keyword = LINE.match(to_simplified(line))  # 圖：… 按來源地 餅圖 as 图：… 按来源地 饼图
             kind = KEYWORDS[keyword["word"].lower()] if keyword else "paragraph"
             if kind == "table":
                 sections[-1].blocks.append(_table(keyword["rest"]))
@@ -332,7 +336,7 @@ def parse(title: str, body: str) -> Spec:
                 sections[-1].blocks.append(_chart(keyword["rest"]))
             elif kind == "empty":
                 placeholders(keyword["rest"])
-                sections[-1].empty = keyword["rest"].strip()
+                sections[-1].empty = re.split("[:：]", line, maxsplit=1)[1].strip()  # as written
             else:
                 placeholders(line)
                 sections[-1].blocks.append(line)
