@@ -245,6 +245,13 @@ class Participation(ChangeLoggedModel):
                 condition=models.Q(status="attended"),
                 name="participation_person_attended",
             ),
+            # the speakers of a period (qiao.reports): a few rows among millions
+            models.Index(
+                fields=["date", "unit"],
+                include=["person", "activity"],
+                condition=models.Q(status="attended", role="speaker"),
+                name="participation_speakers",
+            ),
         ]
 
     def __str__(self) -> str:
