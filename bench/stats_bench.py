@@ -6,6 +6,7 @@ figures from the same rows exported to Parquet.
     qiao synth --people 1000000 --organizations 100000
     qiao synth --activities 250000 --participations 10000000
     qiao synth --projects 100000 --cases 1000000 --services 200000
+    pip install -e '.[bench]'                                   # DuckDB
     python bench/stats_bench.py --export /tmp/stats_parquet      # once: the rows to Parquet
     python bench/stats_bench.py --repeat 3 --parquet /tmp/stats_parquet [--pages]
 
