@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from qiao.activities import aggregates, services
 from qiao.activities.filtersets import ActivityFilterSet
@@ -384,8 +385,11 @@ def test_everything_from_a_day_on_is_the_people_with_a_later_last_day(
     whole = services._whole
     monkeypatch.setattr(services, "_whole", lambda *args: picked.append(whole(*args)) or picked[-1])
     chosen = Activity.objects.restrict(reader).filter(start_date__gte=D(2023, 1, 1))
-    figures = services.figures(reader, chosen, since=D(2023, 1, 1))
+    with CaptureQueriesContext(connection) as queries:
+        figures = services.figures(reader, chosen, since=D(2023, 1, 1))
     assert picked[-1] == (services.TAIL, D(2023, 2, 1))
+    if who == "a":  # nobody came between the period's first day and the set's: people − first-timers
+        assert any("COALESCE" in query["sql"] for query in queries.captured_queries)
     # base A's reader does not see base B's activity, but 港 came to A in 2023 too: the same figures
     assert (figures["people"], figures["first_timers"], figures["by_region"]) == (3, 1, {"HK": 2, "MO": 1})
     monkeypatch.setattr(services, "WHOLE", 10**6)  # the same from the participations

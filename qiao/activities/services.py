@@ -180,9 +180,15 @@ def _in_scope(queryset, units):
     return queryset if units is None else queryset.filter(unit__in=units)
 
 
-def _attended(activities) -> int:
-    """The person-times of a set of activities, from their stored tallies."""
-    return ActivityTally.objects.filter(activity__in=activities.values("pk")).aggregate(n=Sum("attended"))["n"] or 0
+def _attended(units, start: datetime.date | None = None, end: datetime.date | None = None) -> int:
+    """The person-times of the scope's live activities from `start` to `end` (either open), from the
+    tallies' copies of their activity's day and unit (one index range, no activity read)."""
+    tallies = _in_scope(ActivityTally.objects.filter(live=True), units)
+    if start is not None:
+        tallies = tallies.filter(date__gte=start)
+    if end is not None:
+        tallies = tallies.filter(date__lte=end)
+    return tallies.aggregate(n=Sum("attended"))["n"] or 0
 
 
 def _whole(units, head: dict, chosen, person_times: int) -> tuple[int, int] | None:
@@ -201,7 +207,7 @@ def _whole(units, head: dict, chosen, person_times: int) -> tuple[int, int] | No
     if in_scope.count() == batches:
         return Facet.ANY, 0
     if in_scope.filter(start_date__range=(head["first"], head["last"])).count() == batches and not _attended(
-        in_scope.filter(start_date__gt=head["last"])
+        units, head["last"] + datetime.timedelta(days=1)
     ):  # everything from a day on, and nobody came after the set (this year so far, a running total)
         return TAIL, head["first"]
     if units is not None:  # facets are stored for the whole network only
@@ -211,7 +217,9 @@ def _whole(units, head: dict, chosen, person_times: int) -> tuple[int, int] | No
     year = head["first"].year
     if head["last"].year == year:
         in_year = live.filter(start_date__year=year)
-        if in_year.count() == batches or _attended(in_year) == person_times:
+        if in_year.count() == batches or _attended(None, datetime.date(year, 1, 1), datetime.date(year, 12, 31)) == (
+            person_times
+        ):
             # every activity of the year, or every one with someone who came (the year's other
             # activities, after today say, have no attendance): the year's people
             return Facet.YEAR, year
@@ -344,8 +352,7 @@ def _people_by_region(units, whole, chosen, head: dict, person_times: int, since
             return sql, [since, whole[1]]
         day = whole[1]
         if since == day or (
-            since < day
-            and not _attended(_in_scope(Activity.objects.all(), units).filter(start_date__range=(since, day)))
+            since < day and not _attended(units, since, day - datetime.timedelta(days=1))
         ):  # nobody came between `since` and the set: who came before `since` = the people - the first-timers
             recent = f"{scope} AND last >= %s"
             sql = (

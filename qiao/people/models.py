@@ -95,7 +95,12 @@ class Person(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
         indexes = [
             models.Index(fields=["birth_date"], name="person_birth_date"),
             # the people added in a period, by region (qiao.reports: registry.people)
-            models.Index(fields=["created"], name="person_created", condition=models.Q(deleted_at__isnull=True)),
+            models.Index(
+                fields=["created"],
+                include=["region", "unit"],
+                name="person_created",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
         ]
         verbose_name = _("person")
         verbose_name_plural = _("people")

@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='person',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['created'], name='person_created'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['created'], include=('region', 'unit'), name='person_created'),
         ),
     ]
