@@ -275,8 +275,19 @@ class Metric:
             return apps.get_model(self.list_model).objects.filter(pk__in=queryset.values(self.distinct))
         return queryset
 
+    @property
+    def additive(self) -> bool:
+        """Whether its total is the sum of any breakdown's rows: a count of records or a sum, with the
+        generic total (each record falls in one row; the rows of records without a value included)."""
+        return not self.distinct and type(self).total is Metric.total
+
     def figures(self, scope: Scope, period: Period, by: str | None) -> tuple:
-        """(total, rows of breakdown `by`)."""
+        """(total, rows of breakdown `by`); for an additive metric, the total is its rows' sum (one query)."""
+        if by and self.additive:
+            rows = self.breakdown(scope, period, by)
+            return self.finish(
+                sum((row.value or 0 for row in rows), 0 if self.measure != "amount" else Decimal(0))
+            ), rows
         return self.total(scope, period), (self.breakdown(scope, period, by) if by else [])
 
     def listed_model(self):
