@@ -354,7 +354,8 @@ def _people_by_region(units, whole, chosen, head: dict, person_times: int, since
         if since == day or (
             since < day and not _attended(units, since, day - datetime.timedelta(days=1))
         ):  # nobody came between `since` and the set: who came before `since` = the people - the first-timers
-            recent = f"{scope} AND last >= %s"
+            # (without `value = 0`, always so on ANY rows: the partial index on (unit, last) answers alone)
+            recent = f"facet = {Facet.ANY} AND unit_id IN ({', '.join(['%s'] * len(scope_params))}) AND last >= %s"
             sql = (
                 f"SELECT p.region, p.n, p.n - COALESCE(f.n, 0) FROM (SELECT region, COUNT(*) AS n FROM "
                 f"(SELECT person_id, MIN(region) AS region FROM {firsts} WHERE {recent} GROUP BY person_id) d "
