@@ -10,12 +10,12 @@ WORKERS ?= 3
 STAMP := $(VENV)/.installed
 VAR := $(or $(QIAO_VAR_DIR),var)
 
-.PHONY: run test setup lint check messages demo clean serve browser-deps
+.PHONY: run test setup lint check messages demo clean serve browser-deps test-api-fuzz
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,rq]'
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -46,6 +46,14 @@ test: setup messages
 	$(QIAO) makemigrations --check --dry-run
 	$(PY) -m pytest -q $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; exit $$status
+
+# The API fuzzed harder than the suite does: QIAO_FUZZ generated requests per operation and mode (valid and
+# invalid input), checked against the schema; random, from the seed it prints (QIAO_FUZZ_SEED=... replays a run).
+QIAO_FUZZ ?= 60
+QIAO_FUZZ_SEED ?= 20251122
+test-api-fuzz: setup
+	@echo "API fuzzing: QIAO_FUZZ=$(QIAO_FUZZ) QIAO_FUZZ_SEED=$(QIAO_FUZZ_SEED)"
+	QIAO_FUZZ=$(QIAO_FUZZ) QIAO_FUZZ_SEED=$(QIAO_FUZZ_SEED) $(PY) -m pytest -q -s -p no:cacheprovider tests/test_api_fuzz.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

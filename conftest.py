@@ -27,6 +27,11 @@ def _english_by_default(settings):
     # background tasks run at once, in the test's own transaction; tests of the worker ask for the database backend
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # two-factor is required of managers and administrators in real settings; the suite's tests sign them in with
+    # force_login, so it is off here: tests/test_security_accounts.py sets it back and proves the enforcement
+    settings.QIAO_2FA_REQUIRED_ROLES = ()
+    # the suite makes many API calls from one token and one address; tests of the limits set their own rates
+    settings.QIAO_API_RATE_TOKEN = settings.QIAO_API_RATE_USER = settings.QIAO_API_RATE_ANON = "1000000/hour"
 
 
 @pytest.fixture
@@ -89,6 +94,17 @@ def make_org(db):
 
     def make(unit, name="香港青年联会", **fields):
         return Organization.objects.create(unit=unit, name=name, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_token(db):
+    """make_token(user, name="test", read_only=False) → the key of a new API token, in clear."""
+    from qiao.core.models import ApiToken
+
+    def make(user, name="test", **options):
+        return ApiToken.issue(user, name, **options)
 
     return make
 

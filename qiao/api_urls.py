@@ -1,10 +1,11 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from qiao.activities.api.views import ActivityViewSet, ParticipationViewSet, ProgrammeViewSet, SeriesViewSet
 from qiao.agreements.api import routes as agreement_routes
 from qiao.carriers.api import routes as carrier_routes
+from qiao.core.api.docs import ApiDocsView
 from qiao.core.api.views import UnitViewSet, UserViewSet
 from qiao.imports.api.views import ImportBatchViewSet
 from qiao.internships.api.views import ApplicationViewSet, PlacementViewSet, PositionViewSet
@@ -25,6 +26,7 @@ from qiao.policies.api.views import PersonBenefitsView, PolicyViewSet
 from qiao.projects.api import routes as project_routes
 from qiao.proposals.api import routes as proposal_routes
 from qiao.relations.api import routes as relation_routes
+from qiao.privacy.api import routes as privacy_routes
 from qiao.reports.api import routes as report_routes
 
 app_name = "api"
@@ -57,13 +59,14 @@ APP_ROUTES = (
     carrier_routes,
     proposal_routes,
     report_routes,
+    privacy_routes,
 )
 for routes in APP_ROUTES:
     routes.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
     path("people/<int:pk>/opportunities/", PersonOpportunitiesView.as_view(), name="person-opportunities"),
     path("people/<int:pk>/talent/", PersonTalentView.as_view(), name="person-talent"),
     path("people/<int:pk>/plan/", PersonPlanView.as_view(), name="person-plan"),

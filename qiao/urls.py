@@ -2,19 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from qiao.core import pages
-from qiao.core.forms import LoginForm
+from qiao.security import views as security_views
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", pages.healthz, name="healthz"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="core/login.html", redirect_authenticated_user=True, authentication_form=LoginForm
-        ),
-        name="login",
-    ),
+    path("login/", security_views.LoginView.as_view(), name="login"),  # password, then a code when 2FA is on
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("security/", include("qiao.security.urls")),
     path("", include("qiao.core.urls")),
     path("people/", include("qiao.people.urls")),
     path("organizations/", include("qiao.orgs.urls")),
@@ -34,6 +29,8 @@ urlpatterns = [
     path("carriers/", include("qiao.carriers.urls")),
     path("proposals/", include("qiao.proposals.urls")),
     path("reports/", include("qiao.reports.urls")),
+    path("privacy/", include("qiao.privacy.urls")),
+    path("audit/", include("qiao.audit.urls")),
     path("api/", include("qiao.api_urls")),
 ]
 

@@ -31,17 +31,22 @@ def test_create_read_update_delete_a_person(api, network, staff, manager):
     created = client.post("/api/people/", payload, format="json")
     assert created.status_code == 201, created.json()
     person = created.json()
-    assert person["documents"] == [{"kind": "hkid", "number": "A1234563", "country": ""}]
-    assert person["phones"] == ["+85291234567"]
-    assert person["emails"] == ["tai.man@example.com"]
+    # staff read them masked (issue 9); the owning unit's manager reads the stored, normalised values
+    assert person["documents"] == [{"kind": "hkid", "number": "A123***(*)", "country": ""}]
+    assert person["phones"] == ["+852 ****4567"] and person["masked"] is True
+    assert person["emails"] == ["t***@example.com"]
     assert sorted(person["tags"]) == ["人工智能", "金融科技"]
+    full = api(manager).get(f"/api/people/{person['id']}/").json()
+    assert full["documents"] == [{"kind": "hkid", "number": "A1234563", "country": ""}]
+    assert full["phones"] == ["+85291234567"] and full["emails"] == ["tai.man@example.com"]
 
     url = f"/api/people/{person['id']}/"
     assert client.get(url).json()["name"] == "陳大文"
     updated = client.patch(url, {"phones": ["+852 6123 4567"], "title": "总监"}, format="json")
     assert updated.status_code == 200
-    assert updated.json()["phones"] == ["+85261234567"]
-    assert updated.json()["documents"][0]["number"] == "A1234563"  # untouched when not sent
+    assert updated.json()["phones"] == ["+852 ****4567"]
+    assert api(manager).get(url).json()["phones"] == ["+85261234567"]
+    assert api(manager).get(url).json()["documents"][0]["number"] == "A1234563"  # untouched when not sent
 
     assert client.delete(url).status_code == 403  # staff may not delete
     assert api(manager).delete(url).status_code == 204

@@ -93,7 +93,8 @@ def test_history_tab_shows_the_change(client, network, make_user, make_person):
     api.force_authenticate(staff)
     api.patch(f"/api/people/{person.pk}/", {"phones": ["+85261234567"]}, format="json")
     page = client.get(f"/people/{person.pk}/history/").content.decode()
-    assert "+85261234567" in page and "+85291234567" in page and "staff-a" in page
+    # staff read phones partly masked (issue 9), in the history as on the page
+    assert "+852 ****4567" in page and "91234567" not in page and "61234567" not in page and "staff-a" in page
 
 
 def test_there_is_no_api_to_write_history(api, network, make_user):

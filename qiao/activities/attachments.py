@@ -9,14 +9,16 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from qiao.core import services
 from qiao.core import views as generic
+from qiao.core.uploads import check_upload
 
 from .models import Activity, Attachment
 
@@ -24,14 +26,15 @@ ALLOWED = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".pdf", ".docx", "
 
 
 def check_file(upload):
-    """The uploaded file if its type is allowed and its size within the limit, else a ValidationError
-    (also used for the attachments of the service ledger's case actions)."""
-    if PurePath(upload.name).suffix.lower() not in ALLOWED:
-        raise forms.ValidationError(_("Photos (jpg, png, webp, heic), PDF or Office documents only."))
-    limit = settings.QIAO_ATTACHMENT_MAX_MB
-    if upload.size > limit * 2**20:
-        raise forms.ValidationError(_("The file is larger than the limit of %(limit)g MB.") % {"limit": limit})
-    return upload
+    """The uploaded file, safely named, if its content (not only its name) is of an allowed type and its
+    size within the limit, else a ValidationError (also used for the attachments of the service ledger's
+    case actions)."""
+    return check_upload(
+        upload,
+        allowed=ALLOWED,
+        max_bytes=settings.QIAO_ATTACHMENT_MAX_MB * 2**20,
+        allowed_text=_("Photos (jpg, png, webp, heic), PDF or Office documents only."),
+    )
 
 
 def file_response(stored, name: str = "") -> FileResponse:
@@ -62,8 +65,14 @@ class AttachmentAddView(generic.ObjectMixin, View):
     def post(self, request, pk):
         activity = self.get_object()
         form = AttachmentForm(request.POST, request.FILES)
-        if not form.is_valid():
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        if not form.is_valid():  # 400, naming the field, with the way back to the activity
+            message = " ".join(
+                f"{form.fields[name].label if name in form.fields else ''}: {error}"
+                for name, errors in form.errors.items()
+                for error in errors
+            )
+            context = {"status": 400, "message": message, "back_url": activity.get_absolute_url()}
+            return render(request, "error.html", context, status=400)
         else:
             data = form.cleaned_data
             attachment = Attachment(activity=activity, file=data["file"], caption=data["caption"])
@@ -72,7 +81,7 @@ class AttachmentAddView(generic.ObjectMixin, View):
         return HttpResponseRedirect(activity.get_absolute_url())
 
 
-class AttachmentView(View):
+class AttachmentView(LoginRequiredMixin, View):
     """Download (or show, for a photo) an attachment of an activity the reader may see."""
 
     def get(self, request, pk):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import segno
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -59,7 +60,7 @@ class CheckInView(generic.ObjectMixin, View):
         return HttpResponseRedirect(f"{url}?q={query}" if query else url)
 
 
-class CodeCheckInView(View):
+class CodeCheckInView(LoginRequiredMixin, View):
     """Where a participant's QR code leads: their name and one button to check them in."""
 
     def get_participation(self, request, code):

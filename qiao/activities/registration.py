@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from qiao.core.clients import client_address
+
 from . import registration_services as signup
 from .registration_forms import RegistrationForm
 
@@ -60,14 +62,6 @@ def _full(request, activity, language: str | None):
     title = _("All places are taken")
     message = _("Sorry, this activity is full. If you registered earlier, your registration stands.")
     return _message(request, 200, title, message, activity, language)
-
-
-def client_address(request) -> str:
-    if getattr(settings, "QIAO_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def _over_limit(request, activity) -> bool:

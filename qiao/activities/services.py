@@ -457,6 +457,6 @@ def history_of(user, person: Person) -> Iterable[Participation]:
     return (
         Participation.objects.restrict(user)
         .filter(person=person, activity__deleted_at__isnull=True)
-        .select_related("activity", "activity__kind", "activity__unit")
+        .select_related("activity", "activity__kind", "activity__unit", "unit")  # the table's unit column
         .order_by("-date", "-id")
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
@@ -200,7 +201,7 @@ class ParticipantAddView(generic.ObjectMixin, View):
         return HttpResponseRedirect(activity.get_absolute_url())
 
 
-class ParticipationStatusView(View):
+class ParticipationStatusView(LoginRequiredMixin, View):
     """Set a participant's status (check in, absent, cancelled) — from the list or the check-in page."""
 
     def post(self, request, pk):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from qiao.core import scoping
+from qiao.core import concurrency, scoping
 from qiao.core import views as generic
 from qiao.core.days import local_today
 from qiao.core.tables import TrashTable
@@ -137,19 +137,8 @@ class AgreementEditView(generic.ObjectEditView):
             data, files, instance=self.object, user=self.request.user, initial_organization=organization
         )
 
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                obj = form.save(request.user)
-            except ValidationError as error:
-                form.add_service_error(error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error) or _("Your role does not allow this."))
-            else:
-                messages.success(request, _("Saved “%(name)s”.") % {"name": obj})
-                return HttpResponseRedirect(obj.get_absolute_url())
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def add_save_error(self, form, error):
+        form.add_service_error(error)
 
 
 # ---------------------------------------------------------------- the agreement's page
@@ -343,9 +332,10 @@ class CommitmentView(LoginRequiredMixin, View):
 class CommitmentEditView(LoginRequiredMixin, View):
     """Edit one commitment: inline in the checklist (htmx) or on its own page."""
 
-    def render_form(self, request, item, agreement, form, status=200):
+    def render_form(self, request, item, agreement, form, status=200, **extra):
         template = "agreements/_commitment_edit.html" if _htmx(request) else "agreements/commitment_edit.html"
-        return render(request, template, {"form": form, "item": item, "object": agreement}, status=status)
+        context = {"form": form, "item": item, "object": agreement, "edit_version": concurrency.token(item), **extra}
+        return render(request, template, context, status=status)
 
     def get(self, request, pk):
         item, agreement = _changeable_commitment(request, pk)
@@ -356,12 +346,19 @@ class CommitmentEditView(LoginRequiredMixin, View):
         form = CommitmentForm(request.POST, instance=item, user=request.user)
         if form.is_valid():
             try:
-                form.save(request.user)
+                conflict, _saved = concurrency.save_unless_changed(item, request, lambda: form.save(request.user))
             except ValidationError as exc:
                 for field, texts in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
                     for text in texts:
                         form.add_error(field if field in form.fields else None, text)
             else:
+                if conflict is not None:  # changed since the form was opened: the current version, 409
+                    item, agreement = _changeable_commitment(request, pk)
+                    yours = concurrency.submitted_values(CommitmentForm(request.POST, instance=item, user=request.user))
+                    fresh = CommitmentForm(instance=item, user=request.user)
+                    return self.render_form(
+                        request, item, agreement, fresh, 409, conflict=conflict.message(), conflict_values=yours
+                    )
                 if _htmx(request):
                     response = _respond(request, agreement)
                     response["HX-Retarget"] = "#commitments"  # the whole checklist, not only the row

@@ -6,6 +6,7 @@ restricted querysets."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -320,7 +321,7 @@ class UndoExitView(ResidencyMixin, View):
         return HttpResponseRedirect(residency.get_absolute_url())
 
 
-class MilestoneDeleteView(View):
+class MilestoneDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk):
         milestone = get_object_or_404(
             Milestone.objects.restrict(request.user, "change").filter(residency__carrier__deleted_at__isnull=True),

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import history, search  # noqa: F401  (connect signal handlers)
+        from . import database, history, search  # noqa: F401  (connect signal handlers; database: fork hook)

@@ -60,6 +60,16 @@ def _xlsx_cell(sheet, value):
     return cell
 
 
+def keep_text(workbook) -> None:
+    """Every text cell of an openpyxl `workbook` built cell by cell stays text, even one starting with
+    "=" (a record's name such as =HYPERLINK(...) must never become a live formula)."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
+
+
 def _csv_cell(value):
     value = _cell(value)
     if isinstance(value, datetime.datetime):

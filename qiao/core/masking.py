@@ -1,4 +1,4 @@
-"""Partial masking of personal data in exports: every rule in one place. Pure Python, no Django.
+"""Partial masking of personal data on screen, in the API and in exports: every rule in one place. Pure Python, no Django.
 
 A masked value keeps enough to recognise the record it belongs to, never the whole value, and the
 same input always gives the same output:
@@ -16,8 +16,9 @@ same input always gives the same output:
   (``chan.tai.man@example.org`` → ``c***@example.org``); the length of the local part is hidden.
 - Date of birth: the year only.
 
-Which records are masked for whom is decided elsewhere (``roles.ACTIONS["export_sensitive"]``,
-applied per record by the export view); this module only knows how.
+Which records are masked for whom is decided elsewhere, in one place: ``qiao/core/sensitive.py``
+(``roles.ACTIONS["view_sensitive"]``, ``"reveal"`` and ``"export_sensitive"``, per record for the
+unit owning it); this module only knows how.
 """
 
 from __future__ import annotations

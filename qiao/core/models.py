@@ -465,6 +465,103 @@ class SearchKey(models.Model):
         return self.key
 
 
+# ---------------------------------------------------------------------------------------------------------
+# API tokens
+
+
+def hash_token_key(key: str) -> str:
+    """What is stored of a token key: its SHA-256 (a key is 160 random bits, so no salt or slow hash is needed)."""
+    import hashlib
+
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(models.Q(expires__isnull=True) | models.Q(expires__gt=now))
+
+    def manageable_by(self, user):
+        """The tokens `user` may see and revoke: their own, and those of the users they administer."""
+        if user.is_superuser:
+            return self
+        administered = User.objects.restrict(user, "manage").values("pk")
+        return self.filter(models.Q(user=user) | models.Q(user__in=administered))
+
+
+class ApiToken(models.Model):
+    """A key for the REST API (Authorization: Token <key>). Only the key's SHA-256 and its first
+    characters are stored: the key itself is shown once, when the token is created."""
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, help_text=_("What uses the token, e.g. the HR system."))
+    prefix = models.CharField(_("key begins with"), max_length=PREFIX_LENGTH, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    read_only = models.BooleanField(
+        _("read only"), default=False, help_text=_("The token may read, never add, change or delete.")
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires is not None and self.expires <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
+
+    @classmethod
+    def create_for(cls, user, name: str = "", *, read_only: bool = False, expires=None) -> tuple[ApiToken, str]:
+        """A new token of `user` and its key in clear (the only time it is known)."""
+        import secrets
+
+        key = secrets.token_hex(20)  # 40 hex digits, the shape of the keys clients already hold
+        token = cls.objects.create(
+            user=user,
+            name=name or gettext_default_token_name(),
+            prefix=key[: cls.PREFIX_LENGTH],
+            key_hash=hash_token_key(key),
+            read_only=read_only,
+            expires=expires,
+        )
+        return token, key
+
+    @classmethod
+    def issue(cls, user, name: str = "", *, read_only: bool = False, expires=None) -> str:
+        """A new token of `user`; returns the key in clear."""
+        return cls.create_for(user, name, read_only=read_only, expires=expires)[1]
+
+    @classmethod
+    def find(cls, key: str) -> ApiToken | None:
+        return cls.objects.select_related("user").filter(key_hash=hash_token_key(key)).first()
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+
+def gettext_default_token_name() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("API token")
+
+
 def _unit_url(self) -> str:
     from django.urls import reverse
 

@@ -23,6 +23,12 @@ ACTIONS = {
     # decided per record, for the unit owning it (a share never grants it), otherwise they are
     # partly masked (qiao/core/masking.py)
     "export_sensitive": Role.MANAGER,
+    # see the same values in full on screen and in the API (lists, pages, forms, history, review
+    # pages); decided per record for the unit owning it, a share never grants it (qiao/core/sensitive.py)
+    "view_sensitive": Role.MANAGER,
+    # show one person's masked values in full on request, each time logged (qiao.person.revealed);
+    # decided per record for the unit owning it, like view_sensitive; viewers never may
+    "reveal": Role.STAFF,
     "delete": Role.MANAGER,
     "share": Role.MANAGER,
     "manage": Role.ADMIN,  # units below, memberships, users

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import lists, pages
+from . import lists, pages, tokens
 
 app_name = "core"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("users/<int:pk>/", pages.UserView.as_view(), name="user"),
     path("users/<int:pk>/edit/", pages.UserEditView.as_view(), name="user_edit"),
     path("password/", pages.PasswordChangeView.as_view(), name="password_change"),
+    path("tokens/", tokens.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("lists/", lists.ListsView.as_view(), name="lists"),
     path("lists/<slug:slug>/", lists.ListsView.as_view(), name="list"),
 ]

@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from . import exporters, scoping, search, services
+from . import concurrency, exporters, scoping, search, sensitive, services
 from .models import ActionLog, ChangeRecord
 from .tables import TrashTable
 
@@ -83,7 +83,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         options = {}
         if getattr(table_class, "sensitive_columns", ()):
             # personal data in full only where the user's role in the owning unit allows it
-            options["reveal"] = lambda record: scoping.may_record(user, "export_sensitive", record)
+            options["reveal"] = lambda record: sensitive.can_export(user, record)
         table = table_class(queryset, exclude=("actions", "select"), **options)
         RequestConfig(self.request, paginate=False).configure(table)
         rows = list(table.as_values())
@@ -245,20 +245,37 @@ class ObjectEditView(ObjectMixin, TemplateView):
         form = self.get_form(request.POST, request.FILES)
         if form.is_valid():
             try:
-                obj = form.save(request.user)
+                # refused when the record changed after the form was opened (qiao/core/concurrency.py)
+                conflict, obj = concurrency.save_unless_changed(self.object, request, lambda: form.save(request.user))
             except ValidationError as error:
-                form.add_error(None, error)
+                self.add_save_error(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error) or _("Your role does not allow this."))
             else:
+                if conflict is not None:
+                    return self.conflict(conflict)
                 messages.success(request, _("Saved “%(name)s”.") % {"name": obj})
                 return HttpResponseRedirect(obj.get_absolute_url())
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def add_save_error(self, form, error: ValidationError) -> None:
+        """Show what the services layer refused on the form."""
+        form.add_error(None, error)
+
+    def conflict(self, conflict):
+        """409: nothing saved; the form shows the current version, with what the user had typed beside it."""
+        if conflict.updated is None:
+            raise Http404(conflict.message())
+        self.object = self.get_object()  # the current version
+        yours = concurrency.submitted_values(self.get_form(self.request.POST, self.request.FILES))
+        context = self.get_context_data(form=self.get_form(), conflict=conflict.message(), conflict_values=yours)
+        return self.render_to_response(context, status=409)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
         context["model_name"] = self.queryset.model._meta.verbose_name
+        context["edit_version"] = concurrency.token(self.object)
         return context
 
 

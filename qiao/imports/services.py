@@ -27,7 +27,7 @@ from qiao.core.context import acting
 from qiao.text import compact
 
 from . import fields as fields_
-from . import headers, readers
+from . import headers, readers, worklock
 from .errors import FileProblem
 from .kinds import KINDS, importer
 from .kinds.base import Plan, Progress, problem_text  # noqa: F401  (re-exported for callers)
@@ -356,6 +356,11 @@ def _store_rows(batch: ImportBatch, report: Plan) -> None:
 
 def run_check(batch_id: int) -> None:
     """The dry run of a batch (inline or in the worker): its report is stored row by row."""
+    with worklock.hold(batch_id):  # released when this process ends, however: see recover_stale()
+        _run_check(batch_id)
+
+
+def _run_check(batch_id: int) -> None:
     batch = ImportBatch.objects.select_related("created_by", "unit").get(pk=batch_id)
     if batch.status != BatchStatus.CHECKING:
         return
@@ -389,6 +394,11 @@ def run_check(batch_id: int) -> None:
 
 def run_commit(batch_id: int) -> None:
     """Write a batch (inline or in the worker), as the user who committed it. All or nothing."""
+    with worklock.hold(batch_id):
+        _run_commit(batch_id)
+
+
+def _run_commit(batch_id: int) -> None:
     batch = ImportBatch.objects.select_related("committed_by", "unit").get(pk=batch_id)
     if batch.status != BatchStatus.COMMITTING:
         return
@@ -438,3 +448,53 @@ def run_commit(batch_id: int) -> None:
         error="",
     )
     report_progress(batch.row_count, batch.row_count)
+
+
+# ---------------------------------------------------------------- a worker that died
+
+
+def _queued(batch: ImportBatch) -> bool:
+    """Whether the batch's next step waits in the database task queue (not started yet)."""
+    try:
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another task backend: nothing to look at
+        return False
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY,
+        task_path__startswith="qiao.imports.tasks.",
+        args_kwargs__args=[batch.pk],
+    ).exists()
+
+
+def recover_stale(batch: ImportBatch) -> ImportBatch:
+    """A batch left "checking" or "writing" by a process that ended mid-way (killed, out of memory, the machine
+    restarted) goes back to where it can be retried: nothing of it was written, as every write is one
+    transaction. A batch whose work lock is held, or whose task still waits in the queue, is left alone."""
+    if not batch.is_busy or worklock.held(batch.pk) or _queued(batch):
+        return batch
+    if batch.status == BatchStatus.COMMITTING:
+        message = _(
+            "Writing stopped before it finished (the process doing it ended); nothing was written. Commit again."
+        )
+        moved = _move(batch, (BatchStatus.COMMITTING,), BatchStatus.CHECKED, error=message)
+    else:
+        message = _("The check stopped before it finished (the process doing it ended). Check the file again.")
+        moved = _move(batch, (BatchStatus.CHECKING,), BatchStatus.FAILED, error=message)
+    if moved:
+        log.warning("import %s: abandoned while %s, made retryable", batch.pk, batch.status)
+        # the abandoned task is failed in the queue too, so that no worker runs it later
+        try:
+            from django_tasks.base import TaskResultStatus
+            from django_tasks_db.models import DBTaskResult
+
+            DBTaskResult.objects.filter(
+                status=TaskResultStatus.RUNNING,
+                task_path__startswith="qiao.imports.tasks.",
+                args_kwargs__args=[batch.pk],
+            ).update(status=TaskResultStatus.FAILED, finished_at=timezone.now())
+        except ImportError:
+            pass
+    else:
+        batch.refresh_from_db()
+    return batch

@@ -115,6 +115,10 @@ class UploadView(LoginRequiredMixin, View):
 class BatchMixin(generic.ObjectMixin):
     queryset = batches
 
+    def get_object(self):
+        # a batch abandoned by a process that died mid-way becomes retryable when someone looks at it
+        return services.recover_stale(super().get_object())
+
     def actionable(self, batch) -> bool:
         return scoping.may(self.request.user, "add", batch.unit_id)
 

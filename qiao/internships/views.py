@@ -4,6 +4,7 @@ their batch totals. Every rule is in services.py."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
@@ -133,7 +134,7 @@ class ApplicantAddView(generic.ObjectMixin, View):
         return HttpResponseRedirect(application.get_absolute_url())
 
 
-class ApplicationStatusView(View):
+class ApplicationStatusView(LoginRequiredMixin, View):
     """Shortlist, reject, withdraw or reopen an application (a small form on the position page)."""
 
     def post(self, request, pk):
@@ -175,7 +176,7 @@ class PlacementEditView(generic.ObjectEditView):
     template_name = "internships/placement_edit.html"
 
 
-class PlacementCancelView(View):
+class PlacementCancelView(LoginRequiredMixin, View):
     """Undo a placement: the place is freed and the intern is taken off the batch's list."""
 
     def post(self, request, pk):

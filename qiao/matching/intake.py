@@ -31,7 +31,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
 from qiao.activities import registration
-from qiao.core import scoping
+from qiao.core import scoping, sensitive
 from qiao.core import views as generic
 from qiao.people.models import Person
 
@@ -292,13 +292,15 @@ class ProfileReviewView(generic.ObjectMixin, View):
             person = by_id.get(candidate.person.pk)
             if person is None:
                 continue
+            shown = sensitive.masked_person_values(self.request.user, person)
             rows.append(
                 {
                     "person": person,
+                    "shown": shown,
                     "score": candidate.score,
                     "reasons": candidate.reason_labels(),
                     "can_change": person.pk in changeable,
-                    "changes": submissions.planned_changes(person, submission.data),
+                    "changes": submissions.planned_changes(person, submission.data, shown),
                 }
             )
         return decision.outcome, rows

@@ -401,23 +401,33 @@ def _education_label(item: dict) -> str:
     return " · ".join(str(v) for v in (degree, item.get("institution"), item.get("field"), item.get("year")) if v)
 
 
-def planned_changes(person: Person, data: dict) -> list[Change]:
+def planned_changes(person: Person, data: dict, shown=None) -> list[Change]:
     """What accepting the submission as an update of `person` would change, for the reviewer: each
-    field with its value now and after (phones, e-mails, documents and education are added to)."""
+    field with its value now and after (phones, e-mails, documents and education are added to).
+    `shown` (qiao.core.sensitive.PersonValues) is how the reviewer may see the person's sensitive
+    values now: masked ones are shown masked; the form's own values are shown as sent."""
+    masked = shown is not None and shown.masked
     changes = []
     for name, new in _scalars(person, data).items():
         label = str(Person._meta.get_field(name).verbose_name)
-        changes.append(Change(name, label, _display(name, getattr(person, name)), _display(name, new)))
+        now = _display(name, getattr(person, name))
+        if masked and name == "birth_date":
+            now = str(shown.birth_year or "")
+        changes.append(Change(name, label, now, _display(name, new)))
     for name in ("phones", "emails"):
         had = list(getattr(person, name) or [])
         added = [v for v in data.get(name) or [] if v not in had]
         if added:
             label = str(Person._meta.get_field(name).verbose_name)
+            had = list(getattr(shown, name)) if masked else had
             changes.append(Change(name, label, ", ".join(had), ", ".join(had + added)))
     known = [(d.kind, d.number) for d in person.documents.all()]
     added = [tuple(d) for d in data.get("documents") or [] if tuple(d) not in known]
     if added:
-        before = [document_label(k, n) for k, n in known]
+        if masked:
+            before = [f"{d.kind_label} {d.display}" for d in shown.documents]
+        else:
+            before = [document_label(k, n) for k, n in known]
         after = before + [document_label(k, n) for k, n in added]
         changes.append(Change("documents", str(_("identity documents")), "; ".join(before), "; ".join(after)))
     education = _education(person, data)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from qiao.core import lists
+from qiao.core import concurrency, lists
 from qiao.core import views as generic
 from qiao.people.models import Person
 
@@ -265,20 +265,33 @@ class TalentProfileEditView(PersonMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         form = TalentProfileForm(instance=self.profile, user=request.user)
-        return self.render_to_response({"form": form, "person": self.person})
+        return self.render_to_response(self.context(form))
+
+    def context(self, form, **extra):
+        return {"form": form, "person": self.person, "edit_version": concurrency.token(self.profile), **extra}
 
     def post(self, request, *args, **kwargs):
         form = TalentProfileForm(request.POST, instance=self.profile, user=request.user)
         if form.is_valid():
             try:
-                form.save(request.user)
+                conflict, _saved = concurrency.save_unless_changed(
+                    self.profile, request, lambda: form.save(request.user)
+                )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
+                if conflict is not None:  # changed by someone else since the form was opened: show theirs
+                    self.profile = type(self.profile)._base_manager.get(pk=self.profile.pk)
+                    yours = concurrency.submitted_values(
+                        TalentProfileForm(request.POST, instance=self.profile, user=request.user)
+                    )
+                    fresh = TalentProfileForm(instance=self.profile, user=request.user)
+                    context = self.context(fresh, conflict=conflict.message(), conflict_values=yours)
+                    return self.render_to_response(context, status=409)
                 messages.success(request, _("Saved the talent profile of %(name)s.") % {"name": self.person})
                 return HttpResponseRedirect(self.person.get_absolute_url() + "#talent")
-        return self.render_to_response({"form": form, "person": self.person}, status=400)
+        return self.render_to_response(self.context(form), status=400)
 
 
 class OpportunitiesView(PersonMixin, View):

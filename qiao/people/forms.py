@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from qiao.core import sensitive
 from qiao.core.forms import BootstrapMixin, ScopedModelForm
 from qiao.core.models import Unit
 from qiao.core.widgets import AutocompleteSelect
@@ -21,10 +22,15 @@ class DocumentForm(BootstrapMixin, forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("issuing country")}),
     )
 
+    def __init__(self, *args, stored=(), **kwargs):
+        self.stored = stored  # (kind, number) of the person's documents: a masked number sent back is kept
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         cleaned = super().clean()
         kind, number = cleaned.get("kind"), cleaned.get("number", "").strip()
         if kind and number:
+            number = sensitive.restore_document(kind, number, self.stored)
             try:
                 cleaned["number"] = clean_document(kind, number)
             except ValidationError as error:
@@ -109,29 +115,58 @@ class PersonForm(ScopedModelForm):
         super().__init__(data, files, instance=instance, user=user)
         self.limit("employer_org", Organization.objects.all())
         self.fields["roles"].widget.attrs["class"] = "form-check-input"
+        # what is stored now: a value shown masked and sent back unchanged keeps the stored one
+        self.stored = {"phones": [], "emails": [], "documents": [], "birth_date": None}
+        self.sees_all = True
         if instance and instance.pk:
-            self.fields["phones_text"].initial = "\n".join(instance.phones or [])
-            self.fields["emails_text"].initial = "\n".join(instance.emails or [])
+            self.stored = {
+                "phones": list(instance.phones or []),
+                "emails": list(instance.emails or []),
+                "documents": [(d.kind, d.number) for d in instance.documents.all()],
+                "birth_date": instance.birth_date,
+            }
+            # without view_sensitive the form shows the values masked, as the person's page does
+            shown = sensitive.masked_person_values(user, instance)
+            self.sees_all = not shown.masked
+            self.fields["phones_text"].initial = "\n".join(shown.phones)
+            self.fields["emails_text"].initial = "\n".join(shown.emails)
             self.fields["tags_text"].initial = ", ".join(t.name for t in instance.tags.all())
-            documents = [
-                {"kind": d.kind, "number": d.display_number, "country": d.country} for d in instance.documents.all()
-            ]
+            documents = [{"kind": d.kind, "number": d.display, "country": d.country} for d in shown.documents]
             education = [e.history_summary() for e in instance.education.all()]
+            if shown.masked:
+                for name in ("phones_text", "emails_text"):
+                    self.fields[name].help_text = _(
+                        "Partly hidden values (with *) are kept as stored unless you change them."
+                    )
+                if shown.birth_year:
+                    self.initial["birth_date"] = None
+                    self.fields["birth_date"].help_text = _(
+                        "Hidden: born in %(year)s. Leave empty to keep the stored date, or enter a new one."
+                    ) % {"year": shown.birth_year}
         else:
             documents, education = [], []
-        self.documents = DocumentFormSet(data, prefix="doc", initial=documents)
+        self.documents = DocumentFormSet(
+            data, prefix="doc", initial=documents, form_kwargs={"stored": self.stored["documents"]}
+        )
         self.education = EducationFormSet(data, prefix="edu", initial=education)
 
     def clean_phones_text(self):
         try:
-            return clean_phones(_lines(self.cleaned_data["phones_text"]), self.data.get("region", ""))
+            lines = sensitive.restore_phones(_lines(self.cleaned_data["phones_text"]), self.stored["phones"])
+            return clean_phones(lines, self.data.get("region", ""))
         except ValidationError as error:
             raise ValidationError(error.messages) from error
 
     def clean_emails_text(self):
-        emails = [e.lower() for e in _lines(self.cleaned_data["emails_text"])]
+        lines = sensitive.restore_emails(_lines(self.cleaned_data["emails_text"]), self.stored["emails"])
+        emails = [e.lower() for e in lines]
         validator = forms.EmailField()
         for email in emails:
+            if sensitive.still_masked(email):
+                raise ValidationError(
+                    _("“%(value)s” is partly hidden and matches no stored e-mail: type the full address.")
+                    % {"value": email}
+                )
             validator.clean(email)
         return list(dict.fromkeys(emails))
 
@@ -153,6 +188,9 @@ class PersonForm(ScopedModelForm):
             if name in ("roles",) or name.endswith("_text"):
                 continue
             setattr(person, name, value)
+        person.birth_date = sensitive.keep_birth_date(
+            self.cleaned_data.get("birth_date"), self.stored["birth_date"], seen=self.sees_all
+        )
         person.phones = self.cleaned_data["phones_text"]
         person.emails = self.cleaned_data["emails_text"]
         documents = [

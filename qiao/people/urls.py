@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/delete/", views.PersonDeleteView.as_view(), name="person_delete"),
     path("<int:pk>/restore/", views.PersonRestoreView.as_view(), name="person_restore"),
     path("<int:pk>/history/", views.PersonHistoryView.as_view(), name="person_history"),
+    path("<int:pk>/reveal/", views.PersonRevealView.as_view(), name="person_reveal"),
     path("<int:pk>/share/", views.PersonShareView.as_view(), name="person_share"),
     path("<int:pk>/share/<int:share_pk>/remove/", views.PersonUnshareView.as_view(), name="person_unshare"),
     path("affiliations/add/", views.AffiliationEditView.as_view(), name="affiliation_add"),

@@ -3,14 +3,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from qiao.core import scoping, services
+from qiao.core import scoping, sensitive, services
 from qiao.core import views as generic
 from qiao.core.models import ActionLog
 
@@ -71,12 +71,38 @@ class PersonView(generic.ObjectView):
         table.paginate(page=self.request.GET.get("page", 1), per_page=50)
         context["participations"] = table
         context["participation_count"] = table.paginator.count
+        context["sensitive"] = sensitive.masked_person_values(user, person)
+        context["can_reveal"] = sensitive.can_reveal(user, person)
         return context
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        sensitive.log_view(self.object, source="web", masked=response.context_data["sensitive"].masked)
+        return response
+
+
+class PersonRevealView(generic.ScopedMixin, View):
+    """Show one person's masked details in full (POST; staff and up of the owning unit; logged)."""
+
+    queryset = Person.objects.select_related("unit").prefetch_related("documents")
+
+    def post(self, request, pk):
+        person = get_object_or_404(self.get_queryset(), pk=pk)
+        values = sensitive.reveal(request.user, person)
+        context = {"object": person, "sensitive": values, "revealed": True}
+        if getattr(request, "htmx", False):
+            return render(request, "people/_sensitive.html", context)
+        return render(request, "people/person_reveal.html", context)
 
 
 class PersonHistoryView(generic.ObjectHistoryView):
     queryset = people
     base_template = "people/person.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["changes"] = sensitive.masked_changes(self.request.user, self.object, context["changes"])
+        return context
 
 
 class PersonEditView(generic.ObjectEditView):
@@ -146,7 +172,8 @@ class AffiliationEditView(generic.ObjectEditView):
                 .filter(pk=generic.query_id(self.request, "organization"))
                 .first()
             )
-            anchor = obj.person or obj.organization
+            # a non-null relation left empty (no ?person=) cannot be read back from the instance
+            anchor = obj.person_id and obj.person or obj.organization_id and obj.organization
             if anchor is not None and scoping.may(self.request.user, "add", anchor.unit_id):
                 obj.unit_id = anchor.unit_id
         return obj
@@ -224,6 +251,9 @@ class DuplicateView(generic.ScopedMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         pair = self.get_object()
         keep, drop = self.sides(pair)
+        user = self.request.user
+        # sensitive values as this reviewer may see them (masked unless their role in the owning unit allows)
+        shown = {side.pk: sensitive.masked_person_values(user, side) for side in (keep, drop)}
         rows = []
         for name in merging.CHOOSABLE + merging.JOINED:
             field = Person._meta.get_field(name)
@@ -232,13 +262,18 @@ class DuplicateView(generic.ScopedMixin, TemplateView):
                 {
                     "name": name,
                     "label": field.verbose_name,
-                    "keep": left,
-                    "drop": right,
+                    "keep": _display_sensitive(shown[keep.pk], name, left),
+                    "drop": _display_sensitive(shown[drop.pk], name, right),
                     "differs": left != right,
                     "joined": name in merging.JOINED,
                 }
             )
-        documents = [(", ".join(str(d) for d in keep.documents.all()), ", ".join(str(d) for d in drop.documents.all()))]
+        documents = [
+            (
+                ", ".join(f"{d.kind_label} {d.display}" for d in shown[keep.pk].documents),
+                ", ".join(f"{d.kind_label} {d.display}" for d in shown[drop.pk].documents),
+            )
+        ]
         context.update(
             pair=pair,
             keep=keep,
@@ -264,6 +299,15 @@ class DuplicateView(generic.ScopedMixin, TemplateView):
             return HttpResponseRedirect(request.path)
         messages.success(request, _("Merged into “%(name)s”.") % {"name": survivor})
         return HttpResponseRedirect(survivor.get_absolute_url())
+
+
+def _display_sensitive(values, name: str, full: str) -> str:
+    """A sensitive field of the duplicate review as the reviewer may see it."""
+    if not values.masked or name not in sensitive.FIELDS:
+        return full
+    if name == "birth_date":
+        return str(values.birth_year) if values.birth_year else "—"
+    return "、".join(getattr(values, name)) or "—"
 
 
 def _display(person, field) -> str:

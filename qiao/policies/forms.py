@@ -42,6 +42,22 @@ class PolicyForm(ScopedModelForm):
             "document_number": _("e.g. 惠府办〔2024〕12号"),
         }
 
+    def clean_source_file(self):
+        """A PDF or Office document within the attachment limit, by its content (qiao/core/uploads.py)."""
+        from django.conf import settings
+
+        from qiao.core.uploads import DOCUMENTS, check_upload
+
+        upload = self.cleaned_data.get("source_file")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            check_upload(
+                upload,
+                allowed=DOCUMENTS,
+                max_bytes=settings.QIAO_ATTACHMENT_MAX_MB * 2**20,
+                allowed_text=_("PDF or Office documents only."),
+            )
+        return upload
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("effective_from"), cleaned.get("effective_to")

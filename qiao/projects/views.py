@@ -5,6 +5,7 @@ services.py; every page reaches projects through the restricted querysets."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -250,7 +251,7 @@ class TrancheAddView(ProjectMixin, View):
         return _tranches_response(request, project, form, error, _("Tranche added."))
 
 
-class TrancheChangeView(View):
+class TrancheChangeView(LoginRequiredMixin, View):
     """Correct or delete a tranche (on the project's page)."""
 
     deleting = False
@@ -347,7 +348,7 @@ class PersonAddView(ProjectMixin, View):
         return HttpResponseRedirect(project.get_absolute_url() + "#people")
 
 
-class PersonRemoveView(View):
+class PersonRemoveView(LoginRequiredMixin, View):
     def post(self, request, pk):
         link = get_object_or_404(
             ProjectPerson.objects.restrict(request.user, "change").select_related("project", "person"), pk=pk

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 
+from qiao.core.exporters import keep_text
 from qiao.text.fold import to_traditional
 
 from .bulletin import Bulletin, Cell, Chart, Table
@@ -531,5 +532,6 @@ def write_xlsx(bulletin: Bulletin) -> bytes:
     for row in definitions.iter_rows(min_row=2):
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
     out = io.BytesIO()
+    keep_text(book)  # titles, headings and labels come from records' names: never formulas
     book.save(out)
     return out.getvalue()

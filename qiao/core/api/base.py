@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
+from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 
-from .. import search, services
+from .. import concurrency, search, services
 from ..models import ChangeRecord
 
 
@@ -19,7 +22,68 @@ class ChangeRecordSerializer(serializers.ModelSerializer):
         fields = ["id", "time", "user_name", "request_id", "action", "before", "after"]
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _(
+        "This record was changed after you read it: nothing was saved. Read it again (GET) and send your change "
+        "with the new ETag in If-Match."
+    )
+    default_code = "precondition_failed"
+
+
+class VersionedMixin:
+    """Optimistic concurrency for records with an `updated` stamp.
+
+    A retrieve, and the answer to a PUT or PATCH, carry `ETag` (a hash of the record's `updated`) and
+    `Last-Modified`. A PUT, PATCH or DELETE sent with `If-Match: <etag>` or `If-Unmodified-Since: <date>`
+    is refused with 412 when the record changed since, checked with the row locked inside the write's
+    transaction; without these headers a write behaves as before (the last one wins)."""
+
+    versioned_actions = ("retrieve", "update", "partial_update")
+
+    def get_object(self):
+        obj = super().get_object()
+        self.versioned_object = obj
+        return obj
+
+    def _preconditions(self):
+        if_match = self.request.headers.get("If-Match", "").strip()
+        since = parse_http_date_safe(self.request.headers.get("If-Unmodified-Since", ""))
+        when = datetime.datetime.fromtimestamp(since, tz=datetime.UTC) if since is not None else None
+        return if_match, when
+
+    def _guarded(self, write, request, *args, **kwargs):
+        if_match, since = self._preconditions()
+        if not if_match and since is None:
+            return write(request, *args, **kwargs)
+        with transaction.atomic():
+            obj = self.get_object()
+            if not concurrency.check_etag(obj, if_match, since):
+                raise PreconditionFailed()
+            return write(request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        return self._guarded(super().update, request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        return self._guarded(super().destroy, request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        obj = getattr(self, "versioned_object", None)
+        if (
+            obj is not None
+            and concurrency.versioned(obj)
+            and self.action in self.versioned_actions
+            and (200 <= response.status_code < 300 or response.status_code == 412)
+        ):
+            updated = obj.updated if request.method in ("GET", "HEAD") else concurrency.current_stamp(obj, lock=False)
+            if updated is not None:
+                response["ETag"] = concurrency.etag(obj, updated)
+                response["Last-Modified"] = http_date(updated.timestamp())
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ScopedViewSet(VersionedMixin, viewsets.ModelViewSet):
     """A model viewset that only ever reaches records the caller may see.
 
     Subclasses name `queryset`, `serializer_class` and `filterset_class`; `?q=` runs the

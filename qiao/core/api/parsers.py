@@ -18,7 +18,11 @@ def holds_nul(value) -> bool:
 
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        if holds_nul(data):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+            nul = holds_nul(data)
+        except RecursionError:  # nested deeper than any record is: an attack, not a 500
+            raise ParseError(_("The request's JSON is nested too deeply.")) from None
+        if nul:
             raise ParseError(_("The request holds a NUL character, which no field accepts."))
         return data

@@ -6,10 +6,11 @@ from rest_framework.response import Response
 from .. import services
 from ..filtersets import UnitFilterSet, UserFilterSet
 from ..models import Membership, Unit, User
+from .base import VersionedMixin
 from .serializers import UnitSerializer, UserSerializer
 
 
-class UnitViewSet(viewsets.ModelViewSet):
+class UnitViewSet(VersionedMixin, viewsets.ModelViewSet):
     """The service network. Everyone sees their units and those below; administrators manage them."""
 
     queryset = Unit.objects.select_related("parent")

@@ -46,6 +46,10 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         return super().get_queryset().restrict(self.request.user, "view")
 
+    def get_object(self):
+        # a batch abandoned by a process that died mid-way is made retryable (see services.recover_stale)
+        return services.recover_stale(super().get_object())
+
     def _batch_for_writing(self):
         batch = self.get_object()
         if not scoping.may(self.request.user, "add", batch.unit_id):

@@ -232,8 +232,11 @@ class PersonPlanView(APIView):
             raise NotFound("This person has no plan yet.")
         return Response(PlanSerializer(plan, context={"request": request}).data)
 
-    @extend_schema(request=None, responses=PlanSerializer)
+    @extend_schema(request=None, responses={200: PlanSerializer, 201: PlanSerializer})
     def post(self, request, pk):
+        """Start the person's plan (201), or answer the plan they already have (200)."""
         person = get_object_or_404(Person.objects.restrict(request.user), pk=pk)
+        existed = services.plan_for(request.user, person) is not None
         plan = services.plan_for(request.user, person, create=True)
-        return Response(PlanSerializer(plan, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return Response(PlanSerializer(plan, context={"request": request}).data, status=code)

@@ -18,7 +18,7 @@
     }
     var chart = echarts.init(holder);
     chart.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },  // no HTML tooltip: its style="" breaks the CSP
       legend: { top: 0 },
       grid: { left: 32, right: 12, top: 30, bottom: 24 },
       xAxis: { type: "category", data: data.months },

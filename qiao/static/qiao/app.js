@@ -47,7 +47,27 @@
     });
   }
 
-  function init(root) { autocomplete(root); multiSelects(root); confirmations(root); }
-  document.addEventListener("DOMContentLoaded", function () { init(document); closeSearchPopup(); });
+  // Progress bars: the width comes from data-progress (0-100) and is set through the DOM, which the
+  // Content-Security-Policy allows (a style="" attribute it does not).
+  function progressBars(root) {
+    var bars = root.querySelectorAll ? root.querySelectorAll("[data-progress]") : [];
+    if (root.matches && root.matches("[data-progress]")) bars = [root].concat(Array.prototype.slice.call(bars));
+    Array.prototype.forEach.call(bars, function (bar) {
+      var value = Math.max(0, Math.min(100, parseFloat(bar.getAttribute("data-progress")) || 0));
+      bar.style.width = value + "%";
+    });
+  }
+
+  // "Cancel" on a new record's form goes back where the user came from (a javascript: link the CSP refuses).
+  function historyBack() {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("[data-history-back]");
+      if (link && window.history.length > 1) { event.preventDefault(); window.history.back(); }
+    });
+  }
+
+  function init(root) { autocomplete(root); multiSelects(root); confirmations(root); progressBars(root); }
+  document.addEventListener("DOMContentLoaded", function () { init(document); closeSearchPopup(); historyBack(); });
   document.addEventListener("htmx:afterSwap", function (event) { init(event.target); });
+  document.addEventListener("htmx:load", function (event) { progressBars(event.target); });
 })();

@@ -32,7 +32,8 @@
 
   function base() {
     return {
-      tooltip: { trigger: "item" },
+      // tooltips drawn on the canvas: ECharts' HTML tooltips carry style="" attributes, which the CSP refuses
+      tooltip: { trigger: "item", renderMode: "richText" },
       grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
       aria: { enabled: true },
     };
@@ -43,7 +44,7 @@
   var DRAW = {
     line: function (chart) {
       var option = base();
-      option.tooltip = { trigger: "axis" };
+      option.tooltip = { trigger: "axis", renderMode: "richText" };
       option.xAxis = { type: "category", data: names(chart) };
       option.yAxis = { type: "value", minInterval: 1 };
       option.series = [{
@@ -73,7 +74,7 @@
       var elsewhere = chart.rows.filter(function (r) { return !r.geo; });
       var max = Math.max.apply(null, [1].concat(chart.rows.map(function (r) { return r.value; })));
       return {
-        tooltip: { trigger: "item", formatter: function (p) { return p.data ? p.data.title + "：" + p.data.value : p.name; } },
+        tooltip: { trigger: "item", renderMode: "richText", formatter: function (p) { return p.data ? p.data.title + "：" + p.data.value : p.name; } },
         title: {
           text: "", left: 8, top: 4, textStyle: { fontSize: 12 },
           subtext: elsewhere.map(function (r) { return r.name + " " + r.value; }).join("　"),

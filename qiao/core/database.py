@@ -1,0 +1,100 @@
+"""Database connections in production (PostgreSQL): the statement timeout of the processes that serve
+requests, a clear answer when it stops a request's query, and pools that survive a fork.
+
+The timeout (settings.QIAO_DB_STATEMENT_TIMEOUT_MS) applies only to connections opened by a process
+that serves requests (gunicorn, runserver): `StatementTimeoutMiddleware` turns it on when the request
+handler loads it. Background workers and commands (`qiao db_worker`, `rqworker`, `synth`, `bulletin`,
+`backup` …) never load the middleware, so their long queries run to the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from django.conf import settings
+from django.db import OperationalError
+from django.db.backends.signals import connection_created
+from django.utils.translation import gettext as _
+
+log = logging.getLogger(__name__)
+
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement stopped by statement_timeout or a cancel
+
+
+def apply_statement_timeout(sender, connection, **kwargs) -> None:
+    """Set the session's statement_timeout on a new PostgreSQL connection (once per pooled connection)."""
+    if connection.vendor != "postgresql":
+        return
+    milliseconds = int(getattr(settings, "QIAO_DB_STATEMENT_TIMEOUT_MS", 0) or 0)
+    raw = connection.connection
+    if milliseconds <= 0 or getattr(raw, "_qiao_statement_timeout", None) == milliseconds:
+        return
+    # On the driver's connection, not through Django's cursor: it is set up, not a query of the request.
+    with raw.cursor() as cursor:
+        cursor.execute(f"SET statement_timeout = {milliseconds}")
+    raw._qiao_statement_timeout = milliseconds
+
+
+def is_statement_timeout(error: BaseException) -> bool:
+    """True for a query PostgreSQL stopped because it ran longer than statement_timeout."""
+    cause = error.__cause__
+    return isinstance(error, OperationalError) and getattr(cause, "sqlstate", None) == QUERY_CANCELED
+
+
+class StatementTimeoutMiddleware:
+    """Turns the statement timeout on for this process, and answers a request whose query it stopped
+    with a clear 503 page (JSON under /api/) in the user's language instead of a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        connection_created.connect(apply_statement_timeout, dispatch_uid="qiao-statement-timeout")
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_statement_timeout(exception):
+            return None
+        from .errors import _respond
+
+        seconds = settings.QIAO_DB_STATEMENT_TIMEOUT_MS / 1000
+        log.warning(
+            "statement timeout (%g s) stopped %s %s for user %s",
+            seconds,
+            request.method,
+            request.path,
+            getattr(getattr(request, "user", None), "pk", None),
+        )
+        message = _(
+            "The database took longer than %(seconds)g seconds to answer and the request was stopped. "
+            "Nothing was changed. Narrow the search or the filters, or try again later."
+        ) % {"seconds": seconds}
+        response = _respond(request, 503, message)
+        response["Retry-After"] = "30"
+        return response
+
+
+_inherited_pools: list = []  # kept, never closed or freed, so the parent's sessions are not ended
+
+
+def _forget_inherited_pools() -> None:
+    """In a forked child (the parallel import linker, RQ's work horse): a pool inherited from the parent
+    holds the parent's sockets and no running threads. Set it aside (closing it would end the parent's
+    sessions) so the child opens a pool of its own."""
+    import sys
+
+    base = sys.modules.get("django.db.backends.postgresql.base")
+    if base is None or not base.DatabaseWrapper._connection_pools:
+        return
+    _inherited_pools.append(dict(base.DatabaseWrapper._connection_pools))
+    base.DatabaseWrapper._connection_pools.clear()
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("pool"):
+            connection.connection = None  # a pooled connection of the parent: not ours to use or close
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_inherited_pools)
