@@ -95,9 +95,7 @@ def visible_to(events, user):
     members = Membership.objects.filter(unit_id__in=ids).values("user_id")
     people = Person.all_objects.filter(unit_id__in=ids).values("pk")
     return events.filter(
-        Q(user_id__in=members)
-        | Q(content_type=_person_type(), object_id__in=people)
-        | Q(data__unit__in=ids)
+        Q(user_id__in=members) | Q(content_type=_person_type(), object_id__in=people) | Q(data__unit__in=ids)
     )
 
 
@@ -206,10 +204,7 @@ class AccessLogView(LoginRequiredMixin, View):
         fmt = params.pop("export", [None])[0]
         form = AccessLogFilterForm(params)
         events = visible_to(access_events(), request.user)
-        if form.is_valid():
-            events = filtered(events, form.cleaned_data)
-        else:
-            events = events.none()
+        events = filtered(events, form.cleaned_data) if form.is_valid() else events.none()
         if fmt == "csv" and form.is_valid():
             return self.export(events, params)
         page = Paginator(events.order_by("-time", "-id"), PER_PAGE).get_page(request.GET.get("page"))
@@ -256,7 +251,7 @@ class AccessLogView(LoginRequiredMixin, View):
             model=ActionLog._meta.label,
             page=self.request.path,
             query=params.urlencode(),
-            filters={key: value for key, value in params.lists()},
+            filters=dict(params.lists()),
             rows=len(rows) - 1,
             format="csv",
         )

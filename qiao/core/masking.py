@@ -1,4 +1,5 @@
-"""Partial masking of personal data on screen, in the API and in exports: every rule in one place. Pure Python, no Django.
+"""Partial masking of personal data on screen, in the API and in exports: every rule in one place.
+Pure Python, no Django.
 
 A masked value keeps enough to recognise the record it belongs to, never the whole value, and the
 same input always gives the same output:

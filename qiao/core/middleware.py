@@ -73,5 +73,10 @@ class RejectNulMiddleware:
     def __call__(self, request):
         form = request.method == "POST" and request.content_type in FORM_TYPES
         if _holds_nul(request.GET) or (form and _holds_nul(request.POST)):
-            return HttpResponseBadRequest(_("The request holds a NUL character, which no field accepts."))
+            message = _("The request holds a NUL character, which no field accepts.")
+            if request.path.startswith("/api/"):  # the API answers in JSON, as its schema says
+                from django.http import JsonResponse
+
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
         return self.get_response(request)

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from qiao.activities.models import Activity
 from qiao.core.api.base import ServiceSerializer
-from qiao.core.api.fields import OwningUnitField, ScopedRelatedField
+from qiao.core.api.fields import OwningUnitField, RelatedTextField, ScopedRelatedField
 from qiao.core.days import local_today
 from qiao.core.models import Unit, User
 from qiao.orgs.models import Organization
@@ -40,7 +40,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     owner = ScopedRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
     party = ScopedRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
     done = serializers.BooleanField(required=False, help_text=_("Ticked off."))
-    done_by = serializers.CharField(source="done_by.username", default="", read_only=True)
+    done_by = RelatedTextField(source="done_by.username")
     overdue = serializers.SerializerMethodField()
 
     class Meta:

@@ -38,3 +38,19 @@ class TagListField(serializers.ListField):
     def to_representation(self, data):
         items = data.all() if hasattr(data, "all") else data
         return [getattr(item, "name", item) for item in items]
+
+
+class RelatedTextField(serializers.CharField):
+    """Read-only text of a related record that may be missing (``source="done_by.username"``): "" when
+    there is none. DRF's own ``default=""`` leaves the field out of PATCH answers instead, against the
+    schema, which always lists it."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        try:
+            return super().get_attribute(instance)
+        except serializers.SkipField:
+            return ""

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from qiao.activities.attachments import check_file
 from qiao.core.api.base import ServiceSerializer
-from qiao.core.api.fields import OwningUnitField, ScopedRelatedField
+from qiao.core.api.fields import OwningUnitField, RelatedTextField, ScopedRelatedField
 from qiao.core.models import Unit, User
 from qiao.orgs.models import Organization
 from qiao.people.models import Person
@@ -114,7 +114,7 @@ class ReassignSerializer(serializers.Serializer):
 class CaseTaskSerializer(ServiceSerializer):
     case = ScopedRelatedField(queryset=Case.objects.all())
     assignee = PeopleField(required=False, allow_null=True)
-    done_by = serializers.CharField(source="done_by.username", default="", read_only=True)
+    done_by = RelatedTextField(source="done_by.username")
 
     class Meta:
         model = CaseTask
@@ -131,7 +131,7 @@ class CaseActionSerializer(serializers.ModelSerializer):
     case = ScopedRelatedField(queryset=Case.objects.all())
     attachment = serializers.FileField(write_only=True, required=False, allow_null=True)
     attachment_url = serializers.SerializerMethodField()
-    by = serializers.CharField(source="by.username", default="", read_only=True)
+    by = RelatedTextField(source="by.username")
 
     class Meta:
         model = CaseAction
@@ -163,7 +163,7 @@ class ServiceRecordSerializer(ServiceSerializer):
     person = ScopedRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
     organization = ScopedRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
     case = ScopedRelatedField(queryset=Case.objects.all(), required=False, allow_null=True)
-    by = serializers.CharField(source="by.username", default="", read_only=True)
+    by = RelatedTextField(source="by.username")
 
     class Meta:
         model = ServiceRecord

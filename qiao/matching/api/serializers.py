@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from qiao.core.api.base import ServiceSerializer
-from qiao.core.api.fields import OwningUnitField, ScopedRelatedField
+from qiao.core.api.fields import OwningUnitField, RelatedTextField, ScopedRelatedField
 from qiao.core.models import Unit
 from qiao.orgs.models import Organization
 from qiao.people.models import Person
@@ -98,7 +98,7 @@ class PersonBriefSerializer(serializers.ModelSerializer):
 
 
 class DemandBriefSerializer(serializers.ModelSerializer):
-    organization_name = serializers.CharField(source="organization.name", default="", read_only=True)
+    organization_name = RelatedTextField(source="organization.name")
 
     class Meta:
         model = Demand

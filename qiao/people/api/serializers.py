@@ -50,9 +50,7 @@ class PersonSerializer(ServiceSerializer):
     unit = OwningUnitField(queryset=Unit.objects.all())
     documents = DocumentSerializer(many=True, required=False, help_text=MASKED_HELP)
     education = EducationSerializer(many=True, required=False)
-    phones = serializers.ListField(
-        child=serializers.CharField(max_length=40), required=False, help_text=MASKED_HELP
-    )
+    phones = serializers.ListField(child=serializers.CharField(max_length=40), required=False, help_text=MASKED_HELP)
     emails = serializers.ListField(child=serializers.EmailField(), required=False, help_text=MASKED_HELP)
     birth_date = serializers.DateField(
         required=False,
@@ -126,7 +124,7 @@ class PersonSerializer(ServiceSerializer):
                 cache[instance.pk] = sensitive.masked_person_values(self._user(), instance)
         return cache[instance.pk]
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))  # null: no date of birth recorded
     def get_birth_year(self, instance):
         return self.shown(instance).birth_year
 
