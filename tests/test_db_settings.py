@@ -29,7 +29,7 @@ def slow(request):
 
 
 def failing(request):
-    raise OperationalError("another database failure")
+    raise OperationalError("no such column: people_person.nickname")  # a bug, not a timeout nor an outage
 
 
 urlpatterns = [
@@ -121,7 +121,7 @@ def test_workers_have_no_timeout_and_web_processes_have_one(settings):
 @pytest.mark.django_db
 def test_a_stopped_query_gives_a_clear_page(client, settings, network, make_user):
     """Guards the answer to a stopped query: 503 with a message naming the limit, in the page and in the API; other
-    database failures stay server errors."""
+    database errors (a bug in a query) stay server errors."""
     settings.ROOT_URLCONF = __name__
     settings.QIAO_DB_STATEMENT_TIMEOUT_MS = 200
     client.raise_request_exception = False

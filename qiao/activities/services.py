@@ -38,10 +38,12 @@ ATTENDED = ParticipationStatus.ATTENDED
 # ---------------------------------------------------------------- activities
 
 
-def save_activity(user, activity: Activity, **m2m) -> Activity:
+def save_activity(user, activity: Activity, m2m: dict | None = None, **more) -> Activity:
     """Create or update an activity; its participations follow its unit and date, and the stored
     figures of its people follow its unit, date, kind, programme and target groups (Activity.save,
-    and a signal for the target groups)."""
+    and a signal for the target groups). The many-to-many values come as keywords (the forms) or as
+    `m2m` (the API's serializers)."""
+    m2m = {**(m2m or {}), **more}
 
     def after(saved: Activity) -> None:
         if saved.registration_open and not saved.registration_token:

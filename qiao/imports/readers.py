@@ -30,6 +30,8 @@ _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 # An xlsx whose parts unpack to more than this many times the upload limit is a zip bomb.
 _MAX_EXPANSION = 20
 _DELIMITERS = (",", "\t", ";")
+# A text file's rows may not be wider than a spreadsheet (16,384 columns, XFD): wider is not a table.
+MAX_TEXT_COLUMNS = 16_384
 # What zipfile raises on damaged archives (NotImplementedError: an unknown compression method).
 _ZIP_ERRORS = (
     zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, OSError, EOFError, ValueError, NotImplementedError,
@@ -300,6 +302,10 @@ def _text_grid(data: bytes, name: str) -> tuple[Grid, str]:
         # Row numbers count records, as a spreadsheet program opening the file shows them.
         try:
             for number, cells in enumerate(reader, start=1):
+                if len(cells) > MAX_TEXT_COLUMNS:
+                    raise FileProblem(
+                        "corrupt", f"Row {number} has {len(cells)} columns, more than any spreadsheet holds."
+                    )
                 yield number, [cell if cell.strip() else None for cell in cells]
         except csv.Error as error:
             raise FileProblem("corrupt", f"The text cannot be read as a table: {error}.") from error

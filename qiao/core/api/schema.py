@@ -5,6 +5,7 @@ error answers every endpoint may give (and that tests/test_api_fuzz.py checks ag
 401  no or an unknown token (or session)
 403  the caller's role or scope does not allow the operation
 404  no such record within the caller's scope (or no such page of a list)
+415  a body in a media type the operation does not read (POST, PUT, PATCH)
 429  too many requests; the Retry-After header says when to come back
 """
 
@@ -31,12 +32,14 @@ ERRORS = {
     "404": (_("No such record within the caller's scope."), DETAIL),
     "429": (_("Too many requests; try again after the Retry-After header's seconds."), DETAIL),
 }
+BODY_ERRORS = {"415": (_("The body's media type is not one this operation reads."), DETAIL)}
 
 
 class AutoSchema(openapi.AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for status, (description, body) in ERRORS.items():
+        errors = {**ERRORS, **(BODY_ERRORS if self.method in ("POST", "PUT", "PATCH") else {})}
+        for status, (description, body) in errors.items():
             responses.setdefault(
                 status, {"description": str(description), "content": {"application/json": {"schema": body}}}
             )

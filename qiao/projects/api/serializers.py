@@ -39,6 +39,8 @@ class ProjectSerializer(ServiceSerializer):
     landed_amount = AmountSerializerField(read_only=True, label=_("landed amount"))
     stage = serializers.ChoiceField(choices=Stage.choices, required=False)
     stage_on = serializers.DateField(required=False)
+    # "" until the project is dropped (declared here so the schema says it may be blank)
+    dropped_from = serializers.ChoiceField(choices=Stage.choices, allow_blank=True, read_only=True)
     people = ProjectPersonSerializer(source="project_people", many=True, read_only=True)
     note = serializers.CharField(
         write_only=True, required=False, allow_blank=True, max_length=2000, help_text=_("Note on the first stage.")
