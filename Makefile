@@ -30,6 +30,8 @@ run: setup
 	@echo
 	@echo "  Qiao is running at http://$(HOST):$(PORT)/"
 	@echo "  Log in as admin / qiao-demo-2024 (everything), or see README.md for the users of each role."
+	@echo "  Managers and administrators set up two-factor sign-in (any TOTP app) the first time they log in;"
+	@echo "  base-a-staff / qiao-demo-2024 needs none. To try the demo without it: QIAO_2FA_REQUIRED_ROLES= make run"
 	@echo "  Background work (large imports, duplicate scans) runs beside it; its log is $(VAR)/worker.log."
 	@echo "  Reminders of overdue and soon-due work are looked for every $${QIAO_REMINDER_EVERY_MINUTES:-15} minutes; log $(VAR)/reminders.log."
 	@echo "  Stop with Ctrl-C."

@@ -52,7 +52,13 @@ def world(network, make_user, make_person, media):
     from qiao.people.services import save_person
 
     root = make_user("root", is_superuser=True)
-    chan = make_person(network["a"], "陳大文", user=root, documents=[{"kind": "hkid", "number": "A123456(3)"}], phones=["+852 9123 4567"])
+    chan = make_person(
+        network["a"],
+        "陳大文",
+        user=root,
+        documents=[{"kind": "hkid", "number": "A123456(3)"}],
+        phones=["+852 9123 4567"],
+    )
     lee = make_person(network["b"], "李小龍", user=root)
     chan.profile = "金融科技"
     save_person(root, chan, documents=[{"kind": "hkid", "number": "A123456(3)"}])
@@ -221,3 +227,18 @@ def test_restore_asks_before_replacing(archive, monkeypatch):
         call_command("restore", str(archive), stdout=io.StringIO())
     assert table_dump() == rows
     assert Path(settings.MEDIA_ROOT).is_dir()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_media_restored_in_place_when_the_folder_cannot_be_renamed(tmp_path):
+    """Guards the fallback for a media folder that is a mount point: its content becomes exactly the backup's."""
+    from qiao.core import backup
+
+    source, root = tmp_path / "from-backup", tmp_path / "media"
+    (source / "activities").mkdir(parents=True)
+    (source / "activities" / "a.jpg").write_bytes(b"backup")
+    (root / "activities").mkdir(parents=True)
+    (root / "activities" / "a.jpg").write_bytes(b"changed since")
+    (root / "later.txt").write_text("uploaded after the backup")
+    backup._sync_in_place(source, root)
+    assert media_dump(root) == media_dump(source)

@@ -447,7 +447,12 @@ def _restore_media(unpacked: Path) -> None:
         old = root.with_name(f".{root.name}.old-{os.getpid()}")
         if old.exists():
             shutil.rmtree(old)
-        os.replace(root, old)
+        try:
+            os.replace(root, old)
+        except OSError:  # a mount point (a container volume) cannot be renamed: update it in place
+            _sync_in_place(fresh, root)
+            shutil.rmtree(fresh, ignore_errors=True)
+            return
     try:
         os.replace(fresh, root)
     except OSError:
@@ -456,6 +461,20 @@ def _restore_media(unpacked: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _sync_in_place(source: Path, root: Path) -> None:
+    """Make `root` hold exactly the files of `source`: each file replaced atomically, extra files removed."""
+    wanted = {relative for _path, relative in _media_files(source)}
+    for path, relative in list(_media_files(root)):
+        if relative not in wanted:
+            path.unlink()
+    for path, relative in _media_files(source):
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.restore")
+        shutil.copy2(path, temporary)
+        os.replace(temporary, target)
 
 
 def restore(checked: Checked) -> dict[str, tuple]:
