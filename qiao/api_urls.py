@@ -23,10 +23,10 @@ from qiao.notifications.api import routes as notification_routes
 from qiao.orgs.api.views import OrganizationViewSet
 from qiao.people.api.views import AffiliationViewSet, PersonViewSet
 from qiao.policies.api.views import PersonBenefitsView, PolicyViewSet
+from qiao.privacy.api import routes as privacy_routes
 from qiao.projects.api import routes as project_routes
 from qiao.proposals.api import routes as proposal_routes
 from qiao.relations.api import routes as relation_routes
-from qiao.privacy.api import routes as privacy_routes
 from qiao.reports.api import routes as report_routes
 
 app_name = "api"

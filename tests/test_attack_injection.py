@@ -124,7 +124,13 @@ def _rows(response):
 
 @pytest.mark.parametrize("payload", [SCRIPT, ATTRIBUTE, TEMPLATE])
 def test_hostile_names_are_shown_as_text_on_every_page(
-    client, network, make_user, make_person, make_org, media, payload  # noqa: F811
+    client,
+    network,
+    make_user,
+    make_person,
+    make_org,
+    media,  # noqa: F811 - the fixture
+    payload,
 ):
     """Guards the templates' autoescaping (and every |safe, mark_safe, format_html and JavaScript
     that builds HTML from data): a person, organisation, activity, case … named with markup or
@@ -138,7 +144,7 @@ def test_hostile_names_are_shown_as_text_on_every_page(
         if cls not in (PAGE, READ):
             continue
         url = reverse(name, kwargs=_kwargs(name, pattern, world))
-        for query in ([{}, {"q": payload}] if cls == PAGE else [{}]):
+        for query in [{}, {"q": payload}] if cls == PAGE else [{}]:
             response = client.get(url, query)
             assert response.status_code < 500, (url, response.status_code)
             content_type = response.get("Content-Type", "")

@@ -19,13 +19,6 @@ DAY = datetime.date(2025, 3, 1)
 ROLES = ("viewer", "staff", "manager", "admin")
 
 
-def token_for(user) -> str:
-    """An API key of `user` (the `make_token` fixture's helper, for code outside fixtures)."""
-    from qiao.core.models import ApiToken
-
-    return ApiToken.issue(user, "attack tests")
-
-
 _SERIAL = itertools.count(1)
 
 
@@ -59,7 +52,12 @@ def _records(unit, user, person, org, name: str) -> dict:
     r["activities.Programme"] = Programme.objects.create(unit=unit, name=name)
     r["activities.Series"] = Series.objects.create(unit=unit, name=name)
     activity = Activity.objects.create(
-        unit=unit, kind=kind, title=name, start_date=DAY, end_date=DAY, registration_open=True,
+        unit=unit,
+        kind=kind,
+        title=name,
+        start_date=DAY,
+        end_date=DAY,
+        registration_open=True,
         registration_token=f"reg{unit.pk}x{activity_serial()}",
     )
     r["activities.Activity"] = activity

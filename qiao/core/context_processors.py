@@ -11,6 +11,8 @@ def qiao(request):
     return {
         "LANGUAGES_CHOICES": settings.LANGUAGES,
         "can_manage": signed_in and scoping.has_any(user, "manage"),
+        # managers' registers (transfers, retention review) in the menu: read only when a page shows the menu
+        "can_delete": functools.cache(lambda: signed_in and scoping.has_any(user, "delete")),
     }
 
 

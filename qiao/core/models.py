@@ -424,7 +424,11 @@ class ActionLog(models.Model):
 
     class Meta:
         ordering = ["-time", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="actionlog_object")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="actionlog_object"),
+            # the access log (qiao/audit) filters by event name, newest first
+            models.Index(fields=["action", "-time"], name="actionlog_action_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.action}"

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -47,7 +47,9 @@ def revoke(token: ApiToken) -> None:
 
 class TokenForm(BootstrapMixin, forms.Form):
     name = forms.CharField(
-        label=gettext_lazy("Name"), max_length=100, help_text=gettext_lazy("What uses the token, e.g. the HR system.")
+        label=pgettext_lazy("api token", "Name"),
+        max_length=100,
+        help_text=gettext_lazy("What uses the token, e.g. the HR system."),
     )
     read_only = forms.BooleanField(
         label=gettext_lazy("Read only"),

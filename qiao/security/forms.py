@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.core.forms import BootstrapMixin
 
 
 class CodeForm(BootstrapMixin, forms.Form):
     code = forms.CharField(
-        label=_("Code"),
+        label=pgettext_lazy("two-factor", "Code"),
         max_length=40,
         strip=True,
         help_text=_("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
