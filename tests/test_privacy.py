@@ -603,3 +603,27 @@ def test_export_and_erase_through_the_api_and_the_command(api, world, person, ma
         call_command("privacy", "export", "99999", "-o", str(target))
     erased = client.post(f"/api/people/{person.pk}/erase/", {"reason": "x", "confirm_name": NAME}, format="json")
     assert erased.status_code == 400
+
+
+def test_an_erased_person_can_no_longer_be_edited(client, person, manager_a):
+    """Guards: the edit form and the API cannot type an erased person's data back in (save_person refuses)."""
+    from qiao.core.models import ApiToken
+    from qiao.people.services import save_person
+
+    erasure.erase(person, manager_a, "本人要求")
+    erased = Person.objects.get(pk=person.pk)
+    erased.name = NAME
+    with pytest.raises(ValidationError):
+        save_person(manager_a, erased)
+    client.force_login(manager_a)
+    for response in (
+        client.get(reverse("people:person_edit", args=[person.pk])),
+        client.post(reverse("people:person_edit", args=[person.pk]), {"name": NAME, "region": "HK"}),
+    ):
+        assert response.status_code == 403
+        assert "erased" in response.content.decode()
+    key = ApiToken.issue(manager_a, name="test")
+    api = client.__class__(HTTP_AUTHORIZATION=f"Token {key}")
+    response = api.patch(f"/api/people/{person.pk}/", {"name": NAME}, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert Person.objects.get(pk=person.pk).name != NAME

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from qiao import identity
 from qiao.core import scoping, search, services
@@ -89,8 +90,18 @@ def save_person(
             saved.tags.set(Tag.for_names(tags))
         search.index([saved])
 
+    if erased(person):
+        raise ValidationError(ERASED_MESSAGE)
     m2m = {"roles": list(roles)} if roles is not None else None
     return services.save(user, person, m2m=m2m, after=children)
+
+
+ERASED_MESSAGE = _lazy("This person's personal data have been erased; the record can no longer be edited.")
+
+
+def erased(person: Person) -> bool:
+    """Whether the person's personal data were erased (qiao/privacy): typing them back in would undo it."""
+    return bool(person.pk) and Person.all_objects.filter(pk=person.pk, erasure__isnull=False).exists()
 
 
 def share_person(user, person: Person, unit, access: str = "view", note: str = "") -> PersonShare:

@@ -18,7 +18,7 @@ from . import merging, tasks
 from .filtersets import DuplicateCandidateFilterSet, PersonFilterSet
 from .forms import AffiliationForm, PersonForm, ShareForm
 from .models import Affiliation, DuplicateCandidate, Person, PersonShare, ReviewStatus
-from .services import share_person, unshare_person
+from .services import ERASED_MESSAGE, erased, share_person, unshare_person
 from .tables import AffiliationTable, DuplicateCandidateTable, PersonTable
 
 people = Person.objects.select_related("unit")
@@ -109,6 +109,12 @@ class PersonEditView(generic.ObjectEditView):
     queryset = Person.objects.all()
     form_class = PersonForm
     template_name = "people/person_edit.html"
+
+    def get_object(self):
+        person = super().get_object()
+        if erased(person):
+            raise PermissionDenied(ERASED_MESSAGE)
+        return person
 
 
 class PersonDeleteView(generic.ObjectDeleteView):
