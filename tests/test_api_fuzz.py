@@ -78,7 +78,8 @@ def world(network, make_user, make_person, make_org, make_token, media):  # noqa
     world = build_world(network, make_user, make_person, make_org)
     fuzzer = world.users["admin_a"]
     records = dict(world.a)
-    records["core.User"] = fuzzer
+    # another user of base A: the fuzzer editing itself (password, memberships, active) would lock its own token out
+    records["core.User"] = world.users["staff_a"]
     records["notifications.Notification"] = Notification.objects.create(
         user=fuzzer, kind="assigned", key="fuzz", subject="fuzz", url="/"
     )
