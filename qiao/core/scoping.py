@@ -35,17 +35,17 @@ def unit_ids(user: User, action: str) -> frozenset[int] | None:
     if action not in cache:
         from .models import Membership, Unit
 
+        if "memberships" not in cache:  # one query per request for the user's memberships, whatever the actions
+            cache["memberships"] = list(Membership.objects.filter(user=user).values_list("unit__path", "role"))
         least = RANK[ACTIONS[action]]
-        paths = [
-            path
-            for path, role in Membership.objects.filter(user=user).values_list("unit__path", "role")
-            if RANK[Role(role)] >= least
-        ]
+        paths = tuple(sorted({path for path, role in cache["memberships"] if RANK[Role(role)] >= least}))
         if not paths:
             cache[action] = frozenset()
+        elif paths in cache:  # another action reaching the same units
+            cache[action] = cache[paths]
         else:
             subtree = reduce(or_, (Q(path__startswith=p) for p in paths))
-            cache[action] = frozenset(Unit.objects.filter(subtree).values_list("id", flat=True))
+            cache[action] = cache[paths] = frozenset(Unit.objects.filter(subtree).values_list("id", flat=True))
     return cache[action]
 
 

@@ -5,14 +5,13 @@ not affected."""
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -55,7 +54,7 @@ class IdleTimeoutMiddleware:
         user = getattr(request, "user", None)
         minutes = _idle_minutes()
         if user is not None and user.is_authenticated and minutes > 0:
-            now = int(time.time())
+            now = int(timezone.now().timestamp())  # the same clock as the sign-in stamp (signals.py)
             last = request.session.get(LAST_SEEN_KEY)
             if isinstance(last, (int, float)) and now - last > minutes * 60:
                 return self.expire(request, minutes)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,7 +71,7 @@ def test_activity_list_check_in_and_figures(page, browser, live_server, network,
     mobile = phone.new_page()
     mobile.goto(f"/activities/{activity.pk}/check-in/")
     mobile.fill("#checkin-search", "ho ka yan")  # 何嘉欣, found by her Jyutping
-    mobile.wait_for_function("document.querySelectorAll('[data-participation]').length === 1")
+    expect(mobile.locator("[data-participation]")).to_have_count(1)  # (a string predicate would need eval: CSP)
     assert "何嘉欣" in mobile.locator("[data-participation]").inner_text()
     mobile.locator("[data-participation] button").click()
     mobile.wait_for_selector("[data-status='attended']:has-text('何嘉欣')")

@@ -20,6 +20,7 @@ DJANGO_SIDE = {
     "tables.py",
     "filtersets.py",
     "fields.py",
+    "worklock.py",  # database advisory locks (PostgreSQL) or file locks: who is working on a batch
 }
 DJANGO_SIDE_DIRS = {"management", "migrations", "api", "kinds"}
 
