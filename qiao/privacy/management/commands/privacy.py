@@ -10,24 +10,13 @@ Without --user, commands act as the first active superuser (and are logged under
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from qiao.core import commandline
 from qiao.core.context import acting
-from qiao.core.models import Unit, User
-
-
-def _message(error) -> str:
-    if isinstance(error, ValidationError):
-        if hasattr(error, "error_dict"):
-            return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
-        return " ".join(error.messages)
-    return str(error)
+from qiao.core.models import Unit
 
 
 class Command(BaseCommand):
@@ -53,23 +42,12 @@ class Command(BaseCommand):
         locate.add_argument("region", nargs="?", default="", help="Leave out to show where the unit is.")
 
     def handle(self, *args, command, **options):
-        user = self.actor(options.pop("user", "") or "")
+        user = commandline.acting_user(options.pop("user", "") or "")
         try:
             with acting(user=user, source="command"):
                 getattr(self, f"do_{command}")(user, **options)
         except (ValidationError, PermissionDenied, Http404) as error:
-            raise CommandError(_message(error) or "not allowed") from None
-
-    def actor(self, username: str) -> User:
-        if username:
-            found = User.objects.filter(username=username, is_active=True).first()
-            if found is None:
-                raise CommandError(f"--user: there is no active user “{username}”.")
-            return found
-        found = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-        if found is None:
-            raise CommandError("There is no active superuser to act as; give --user.")
-        return found
+            raise CommandError(commandline.message(error) or "not allowed") from None
 
     def person(self, user, value: str):
         from qiao.privacy import services
@@ -92,22 +70,10 @@ class Command(BaseCommand):
     def do_export(self, user, person, output, **options):
         from qiao.privacy.export import export_person
 
-        target = Path(output)
-        folder = target.parent if str(target.parent) else Path(".")
-        if target.is_dir():
-            raise CommandError(f"-o: {output} is a folder; give a file name.")
-        if not folder.is_dir() or not os.access(folder, os.W_OK):
-            raise CommandError(f"-o: cannot write into {folder}: no such folder, or no permission.")
+        target = commandline.output_file(output)
         found = self.person(user, person)
         _name, data = export_person(user, found)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".privacy-", suffix=".zip")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, target)
-        except OSError as error:
-            Path(temporary).unlink(missing_ok=True)
-            raise CommandError(f"-o: cannot write {target}: {error.strerror}.") from None
+        commandline.write_whole(target, data)
         self.stdout.write(self.style.SUCCESS(f"wrote {output} ({len(data)} bytes): all data about person {found.pk}"))
 
     def do_erase(self, user, person, reason, **options):

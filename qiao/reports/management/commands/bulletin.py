@@ -1,21 +1,11 @@
 """qiao bulletin --unit UNIT --from DATE --to DATE --lang zh-Hans|zh-Hant --format docx|xlsx|md -o FILE"""
 
-import os
-import tempfile
-from pathlib import Path
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from qiao.core import commandline
 from qiao.core.context import acting
-from qiao.core.models import User
 from qiao.reports import bulletin, bulletin_templates, documents, metrics
-
-
-def _message(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return " ".join(message for messages in error.message_dict.values() for message in messages)
-    return " ".join(error.messages)
 
 
 class Command(BaseCommand):
@@ -45,19 +35,14 @@ class Command(BaseCommand):
     def handle(
         self, *args, unit, start, end, period, month, quarter, year, lang, fmt, output, exact, template, user, **o
     ):
-        target = Path(output)
-        folder = target.parent if str(target.parent) else Path(".")
-        if target.is_dir():
-            raise CommandError(f"-o: {output} is a folder; give a file name.")
-        if not folder.is_dir() or not os.access(folder, os.W_OK):
-            raise CommandError(f"-o: cannot write into {folder}: no such folder, or no permission.")
+        target = commandline.output_file(output)
         fmt = (fmt or target.suffix.lstrip(".")).lower()
         if fmt not in documents.CONTENT_TYPES:
             raise CommandError(f"--format: “{fmt}” is not one of docx, xlsx, md.")
         lang = lang.lower()
         if lang not in bulletin.LANGUAGES:
             raise CommandError(f"--lang: “{lang}” is not one of zh-Hans, zh-Hant.")
-        reader = self.reader(user)
+        reader = commandline.acting_user(user, missing="There is no superuser whose figures to use; give --user.")
         params = {"from": start, "to": end, "period": period, "month": month, "quarter": quarter, "year": year}
         try:
             with acting(user=reader, source="command"):
@@ -72,29 +57,7 @@ class Command(BaseCommand):
                     where=where,
                 )
         except ValidationError as error:
-            raise CommandError(_message(error)) from None
+            raise CommandError(commandline.message(error)) from None
         data = documents.render(made, fmt)
-        self.write(target, folder, data)
+        commandline.write_whole(target, data)
         self.stdout.write(self.style.SUCCESS(f"wrote {output} ({len(data)} bytes): {made.title}"))
-
-    def reader(self, username: str) -> User:
-        if username:
-            found = User.objects.filter(username=username, is_active=True).first()
-            if found is None:
-                raise CommandError(f"--user: there is no active user “{username}”.")
-            return found
-        found = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-        if found is None:
-            raise CommandError("There is no superuser whose figures to use; give --user.")
-        return found
-
-    def write(self, target: Path, folder: Path, data: bytes) -> None:
-        """Write the whole file or nothing: a temporary file beside it, renamed over it."""
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".bulletin-", suffix=target.suffix)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, target)
-        except OSError as error:
-            Path(temporary).unlink(missing_ok=True)
-            raise CommandError(f"-o: cannot write {target}: {error.strerror}.") from None
