@@ -186,6 +186,15 @@ def _inside_the_write(site: Site, process: subprocess.Popen, timeout: float = 30
     raise AssertionError(f"the process finished or never started writing (QIAO_FAULTS_ROWS larger?): {output[-2000:]}")
 
 
+def _wait_for(marker: Path, process: subprocess.Popen, seconds: float = 300) -> None:
+    """Wait until the process has written `marker` (it is then inside the step to interrupt)."""
+    deadline = time.monotonic() + seconds
+    while not marker.exists():
+        assert process.poll() is None, process.stdout.read()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
 def _kill(process: subprocess.Popen) -> None:
     assert process.poll() is None, "the process had already finished"
     process.send_signal(signal.SIGKILL)
@@ -269,11 +278,7 @@ def test_killed_merge_changes_nothing_and_can_be_run_again(site, tmp_path):
     finally:
         site.env.pop("QIAO_TEST_HOLD")
     try:
-        deadline = time.monotonic() + 300
-        while not marker.exists():
-            assert process.poll() is None, process.stdout.read()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        _wait_for(marker, process)
         _kill(process)
     finally:
         if process.poll() is None:
@@ -323,11 +328,7 @@ def test_killed_bulletin_leaves_no_half_written_file(site, tmp_path):
     script.write_text(PREAMBLE + BULLETIN_HELD)
     process = site.start(str(script), str(target), str(marker))
     try:
-        deadline = time.monotonic() + 300
-        while not marker.exists():
-            assert process.poll() is None, process.stdout.read()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        _wait_for(marker, process)
         temporary = Path(marker.read_text())
         assert temporary.parent == target.parent and temporary.stat().st_size > 0
         _kill(process)
@@ -397,11 +398,7 @@ def test_an_import_batch_abandoned_mid_commit_can_be_committed_again(site, tmp_p
     before = site.query(COUNTS)
     process = site.start(str(script), str(source), str(marker))
     try:
-        deadline = time.monotonic() + 300
-        while not marker.exists():
-            assert process.poll() is None, process.stdout.read()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        _wait_for(marker, process)
         batch_id = int(marker.read_text())
         _kill(process)
     finally:
@@ -436,11 +433,7 @@ def test_a_running_batch_is_not_taken_for_abandoned(site, tmp_path):
     script.write_text(PREAMBLE + COMMIT_HELD)
     process = site.start(str(script), str(source), str(marker))
     try:
-        deadline = time.monotonic() + 300
-        while not marker.exists():
-            assert process.poll() is None, process.stdout.read()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        _wait_for(marker, process)
         batch_id = int(marker.read_text())
         batch = f"__import__('qiao.imports.models', fromlist=['x']).ImportBatch.objects.get(pk={batch_id})"
         status = site.script(f"from qiao.imports import services\nprint(services.recover_stale({batch}).status)")
