@@ -194,3 +194,15 @@ def test_saving_a_person(client, staff, network, root, make_person, kinds):
         return sent
 
     same_for_5_and_50(client, url, grow, method="post", data=data, status=302)
+
+
+def test_a_list_is_counted_once(client, staff, network):
+    """The table pages a list; Django's ListView paging it as well counted every list twice (issue 10)."""
+    from qiao.people.models import Person
+
+    for index in range(3):
+        Person.objects.create(name=f"陈{GIVEN[index]}", unit=network["a"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/people/?q=陈").status_code == 200
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT COUNT")]
+    assert len([sql for sql in counts if "people_person" in sql]) == 1, counts

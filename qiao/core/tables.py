@@ -1,8 +1,32 @@
 import django_tables2 as tables
+import django_tables2.utils
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Unit, User
+
+_uncached_signature = django_tables2.utils.signature
+_signatures: dict = {}
+
+
+def _signature(fn):
+    """django-tables2's `signature`, remembered per function: it asks `inspect.signature` for every cell of every
+    row (for each `render_*` and accessor), a tenth of a list page's time (bench/RESULTS.md, issue 10). A bound
+    method is remembered by its function, whose signature does not change."""
+    func = getattr(fn, "__func__", None)
+    key = (func, "bound") if func is not None and getattr(fn, "__self__", None) is not None else fn
+    try:
+        return _signatures[key]
+    except KeyError:
+        if len(_signatures) > 4096:  # functions made per request (closures) would otherwise pile up
+            _signatures.clear()
+        found = _signatures[key] = _uncached_signature(fn)
+        return found
+    except TypeError:  # unhashable
+        return _uncached_signature(fn)
+
+
+django_tables2.utils.signature = _signature
 
 
 def _reveal_nothing(record) -> bool:

@@ -54,6 +54,10 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             queryset = search.search(queryset, query)
         return queryset
 
+    def paginate_queryset(self, queryset, page_size):
+        """The table pages the rows (`get_table`); ListView paging them too counted every list twice."""
+        return None, None, queryset, False
+
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
             return [self.partial_template]
