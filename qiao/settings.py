@@ -449,6 +449,11 @@ MATCHING_REFRESH_SECONDS = float(os.environ.get("QIAO_MATCHING_REFRESH_SECONDS",
 MATCHING_INDEX_DIR = Path(os.environ.get("QIAO_MATCHING_INDEX_DIR", VAR_DIR / "matching"))
 MATCHING_LIVE_MAX = int(os.environ.get("QIAO_MATCHING_LIVE_MAX", "500"))
 
+# Lists: rows counted at most (beyond, "more than N records"), and search keys ranked at most for a list's
+# search box before it ranks only the first ones and asks for more letters (qiao.core.views, qiao.core.search)
+QIAO_LIST_COUNT_LIMIT = int(os.environ.get("QIAO_LIST_COUNT_LIMIT", "10000"))
+QIAO_SEARCH_KEY_LIMIT = int(os.environ.get("QIAO_SEARCH_KEY_LIMIT", "1500"))
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 LOGGING = {

@@ -92,3 +92,61 @@ def test_deleted_people_are_not_found(registry, make_user, network):
 
     services.delete(make_user("m", network["a"], "manager"), registry["target"])
     assert registry["target"] not in search.search(Person.objects.all(), "cdw")
+
+
+# ------------------------------------------------------------------ a list's search box with many matches (issue 10)
+
+
+@pytest.fixture
+def many_chans(network, make_person):
+    people = [make_person(network["a"], f"陳{given}", name_latin="") for given in "大小中上下左右東南西北"]
+    people.append(make_person(network["a"], "陳", name_latin=""))  # the one exact hit
+    people.append(make_person(network["b"], "陳", name_latin=""))  # another base's
+    return people
+
+
+def test_first_is_search_when_few_keys_match(registry):
+    found, truncated = search.first(Person.objects.all(), "陈大文", limit=1000)
+    assert not truncated
+    assert list(found) == list(search.search(Person.objects.all(), "陈大文"))
+
+
+def test_first_ranks_only_the_first_keys_and_says_so(network, many_chans, make_user):
+    from qiao.core.models import SearchKey
+
+    everyone = Person.objects.all()
+    keys = SearchKey.objects.filter(key__startswith="陈").count()
+    assert keys > 10
+    found, truncated = search.first(everyone, "陈", limit=5)
+    assert truncated
+    found = list(found)
+    assert 1 <= len(found) <= 5
+    assert found[0].name == "陳"  # the exact hit sorts first among the keys, and ranks first
+    assert [p.search_rank for p in found] == sorted(p.search_rank for p in found)
+    # scoping holds: a base's user never gets another base's people, truncated or not
+    staff = make_user("staff-a", network["a"], "staff")
+    mine = Person.objects.restrict(staff)
+    found, truncated = search.first(mine, "陈", limit=5)
+    assert truncated and all(p.unit_id == network["a"].pk for p in found)
+    found, truncated = search.first(mine, "陈", limit=1000)
+    assert not truncated and len(found) == len(many_chans) - 1
+
+
+def test_the_list_says_when_it_shows_only_the_best_matches(client, network, many_chans, make_user, settings):
+    settings.QIAO_SEARCH_KEY_LIMIT = 5
+    client.force_login(make_user("staff-a", network["a"], "staff"))
+    page = client.get("/people/", {"q": "陈"}).content.decode()
+    assert 'data-search-truncated="1"' in page
+    settings.QIAO_SEARCH_KEY_LIMIT = 1000
+    page = client.get("/people/", {"q": "陈"}).content.decode()
+    assert 'data-search-truncated="1"' not in page and 'data-total="12"' in page
+
+
+def test_a_long_list_is_counted_up_to_the_limit(client, network, many_chans, make_user, settings):
+    client.force_login(make_user("staff-a", network["a"], "staff"))
+    settings.QIAO_LIST_COUNT_LIMIT = 5
+    page = client.get("/people/", {"per_page": 2}).content.decode()
+    assert 'data-total="5" data-capped="1"' in page
+    settings.QIAO_LIST_COUNT_LIMIT = 0
+    page = client.get("/people/").content.decode()
+    assert 'data-total="12"' in page and "data-capped" not in page

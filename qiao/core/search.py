@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
-from django.db.models import Case, F, Min, Q, Value, When
+from django.db.models import Case, Exists, F, Min, OuterRef, Q, Value, When
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -223,6 +223,56 @@ def search(queryset: models.QuerySet, query: str) -> models.QuerySet:
         .annotate(search_rank=Min(rank))
         .order_by("search_rank", *queryset.model._meta.ordering or ["pk"])
     )
+
+
+def _key_prefix(form: str) -> Q:
+    if connection.vendor == "sqlite":
+        return Q(key__gte=form, key__lt=form + HIGHEST)
+    return Q(key__startswith=form)
+
+
+def first(queryset: models.QuerySet, query: str, limit: int | None = None) -> tuple[models.QuerySet, bool]:
+    """`search()` for a list page: (records, truncated). When more than `limit` stored keys match (settings.
+    QIAO_SEARCH_KEY_LIMIT), ranking every match costs more than anyone reads: "陈" or "chan" matches a fifth of a
+    registry, and at a million people ranking them took a second. Then only the records of the first `limit`
+    matching keys in key order are ranked — the keys equal to the query sort before the longer ones it begins,
+    so the exact hits come first — and `truncated` is True, for the page to say so and ask for more letters.
+    Otherwise the records are exactly `search()`'s."""
+    from django.conf import settings
+
+    from .models import SearchKey
+
+    limit = settings.QIAO_SEARCH_KEY_LIMIT if limit is None else limit
+    forms = [f[:KEY_LENGTH] for f in text.query_forms(query)]
+    if not forms or not limit:
+        return search(queryset, query), False
+    condition = Q()
+    for form in forms:
+        condition |= _key_prefix(form)
+    content_type = ContentType.objects.get_for_model(queryset.model)
+    keys = (
+        SearchKey.objects.filter(condition, content_type=content_type)
+        .filter(Exists(queryset.order_by().filter(pk=OuterRef("object_id"))))  # each key's record probed
+        .order_by("key")
+        .values_list("object_id", "key", "weight")[: limit + 1]
+    )
+    rows = list(keys)
+    if len(rows) <= limit:
+        return search(queryset, query), False
+    ranks: dict[int, int] = {}
+    exact = set(forms)
+    for object_id, key, weight in rows[:limit]:
+        rank = weight * 2 + (0 if key in exact else 1)
+        ranks[object_id] = min(rank, ranks.get(object_id, rank))
+    by_rank: dict[int, list[int]] = defaultdict(list)
+    for object_id, rank in ranks.items():
+        by_rank[rank].append(object_id)
+    rank = Case(
+        *[When(pk__in=ids, then=Value(value)) for value, ids in sorted(by_rank.items())],
+        output_field=models.IntegerField(),
+    )
+    found = queryset.filter(pk__in=list(ranks)).annotate(search_rank=rank)
+    return found.order_by("search_rank", *queryset.model._meta.ordering or ["pk"]), True
 
 
 def no_rank(queryset: models.QuerySet) -> models.QuerySet:

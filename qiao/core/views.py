@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import ProtectedError, Q
+from django.core.paginator import Paginator
+from django.db.models import ProtectedError, Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -37,12 +40,34 @@ class ScopedMixin(LoginRequiredMixin):
         return self.queryset.all().restrict(self.request.user, self.action)
 
 
+class CappedPaginator(Paginator):
+    """Counts a list's rows up to settings.QIAO_LIST_COUNT_LIMIT and no further: beyond it the page says "more
+    than N records" (`capped`) and offers the first N/per-page pages. Counting every one of a million people in
+    scope took longer than showing the page (bench/RESULTS.md, issue 10); exports and figures count exactly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        limit = settings.QIAO_LIST_COUNT_LIMIT
+        rows = self.object_list
+        queryset = getattr(getattr(rows, "data", None), "data", rows)  # a django-tables2 table's rows
+        if not limit or not isinstance(queryset, QuerySet):
+            return super().count
+        found = queryset.order_by()[: limit + 1].count()
+        self.capped = found > limit
+        return min(found, limit)
+
+
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     """A filtered, sorted, paged, searchable and exportable list; htmx requests get the table only."""
 
     template_name = "generic/object_list.html"
     partial_template = "generic/_table.html"  # what an htmx request (filtering, paging) replaces
     paginate_by = 50
+    paginator_class = CappedPaginator  # the table's (django-tables2 takes the view's)
     export_name = "export"
     title = ""
     add_url_name = ""
@@ -50,8 +75,9 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     def get_queryset(self):
         queryset = super().get_queryset()
         query = self.request.GET.get("q", "").strip()
+        self.search_truncated = False
         if query and issubclass(queryset.model, search.SearchableModel):
-            queryset = search.search(queryset, query)
+            queryset, self.search_truncated = search.first(queryset, query)
         return queryset
 
     def paginate_queryset(self, queryset, page_size):
@@ -136,6 +162,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["search_truncated"] = getattr(self, "search_truncated", False)
         model = self.queryset.model
         can_export = scoping.has_any(self.request.user, "export")
         masking = self.export_masking() if can_export else ""

@@ -101,6 +101,8 @@ class Person(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
                 name="person_created",
                 condition=models.Q(deleted_at__isnull=True),
             ),
+            # the list in its order, a page at a time, without sorting a million people (issue 10)
+            models.Index(fields=["name", "id"], name="person_list", condition=models.Q(deleted_at__isnull=True)),
         ]
         verbose_name = _("person")
         verbose_name_plural = _("people")
