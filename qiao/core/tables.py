@@ -78,7 +78,7 @@ class BaseTable(tables.Table):
 
     class Meta:
         attrs = {"class": "table table-hover table-sm align-middle"}
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "django_tables2/qiao.html"  # bootstrap5-responsive, its rows made in Python
         empty_text = _("Nothing here yet.")
 
 
