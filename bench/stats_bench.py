@@ -90,9 +90,12 @@ def timed(function, repeat: int) -> tuple[float, float, object]:
     return statistics.median(runs), p95, result
 
 
+BASE = "synth-base-1"  # --base
+
+
 def readers():
     centre = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
-    base = Unit.objects.get(code="synth-base-1")
+    base = Unit.objects.get(code=BASE)
     return [
         ("centre", user("bench-centre", centre, "viewer"), None),
         ("base staff", user("bench-base", base, "staff"), None),
@@ -272,12 +275,15 @@ class Duck:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--base", default=BASE, help="Code of the unit whose staff is the base reader.")
     parser.add_argument("--export", metavar="FOLDER", help="Export the rows to Parquet in FOLDER and stop.")
     parser.add_argument("--parquet", metavar="FOLDER", help="Compare with DuckDB on the Parquet files in FOLDER.")
     parser.add_argument("--pages", action="store_true", help="Also time the dashboard page and the bulletin.")
     parser.add_argument("--metrics", action="store_true", help="Time every metric alone and with each breakdown.")
     parser.add_argument("--period", action="append", help="Only these periods (names as in PERIODS).")
     args = parser.parse_args()
+    global BASE
+    BASE = args.base
     if args.export:
         export(args.export)
         return
