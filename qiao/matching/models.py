@@ -270,7 +270,11 @@ class Demand(SearchableModel, SoftDeleteModel, ChangeLoggedModel, OwnedModel):
 
     class Meta:
         ordering = ["-created", "-id"]
-        indexes = [models.Index(fields=["status", "valid_until"], name="demand_status_valid")]
+        indexes = [
+            models.Index(fields=["status", "valid_until"], name="demand_status_valid"),
+            # the list in its order, a page at a time (issue 10)
+            models.Index(fields=["-created", "-id"], name="demand_list", condition=models.Q(deleted_at__isnull=True)),
+        ]
         verbose_name = _("demand")
         verbose_name_plural = _("demands")
 
