@@ -388,8 +388,8 @@ def test_everything_from_a_day_on_is_the_people_with_a_later_last_day(
     with CaptureQueriesContext(connection) as queries:
         figures = services.figures(reader, chosen, since=D(2023, 1, 1))
     assert picked[-1] == (services.TAIL, D(2023, 2, 1))
-    if who == "a":  # nobody came between the period's first day and the set's: people − first-timers
-        assert any("COALESCE" in query["sql"] for query in queries.captured_queries)
+    if who == "a":  # base A and everything below it: its subtree rows, one per person, as the network's
+        assert any(f"value = {aggregates.SUBTREE} AND unit_id = " in query["sql"] for query in queries.captured_queries)
     # base A's reader does not see base B's activity, but 港 came to A in 2023 too: the same figures
     assert (figures["people"], figures["first_timers"], figures["by_region"]) == (3, 1, {"HK": 2, "MO": 1})
     monkeypatch.setattr(services, "WHOLE", 10**6)  # the same from the participations
@@ -402,3 +402,29 @@ def test_everything_from_a_day_on_is_the_people_with_a_later_last_day(
     monkeypatch.setattr(services, "WHOLE", 1)
     services.figures(reader, chosen.filter(start_date__lte=D(2024, 12, 31)), since=D(2023, 1, 1))
     assert picked[-1] is None
+
+
+def test_a_base_with_its_offices_is_counted_from_its_subtree_rows(network, root, make_user, make_activity, make_person):
+    """A base's people (its own activities and its offices') are one stored row each (aggregates.SUBTREE), kept
+    exact on every write and when an office moves to another base; the figures equal a count of the rows."""
+    hk, mo = make_person(network["a"], "港", region="HK"), make_person(network["a1"], "澳", region="MO")
+    attend(root, make_activity(network["a"], D(2024, 3, 1)), hk)
+    attend(root, make_activity(network["a1"], D(2024, 5, 1)), hk, mo)
+    attend(root, make_activity(network["b"], D(2024, 6, 1)), mo)
+    exact()
+    rows = FirstAttendance.objects.filter(facet=0, value=aggregates.SUBTREE)
+    assert set(rows.filter(unit=network["a"]).values_list("person_id", "date")) == {
+        (hk.pk, D(2024, 3, 1)),
+        (mo.pk, D(2024, 5, 1)),
+    }
+    assert set(rows.filter(unit=network["centre"]).values_list("person_id", flat=True)) == {hk.pk, mo.pk}
+    reader = make_user("viewer-a", network["a"], "viewer")
+    assert services.subtree_rows(services.scope_units(reader, None)) is not None
+    figures = services.figures(reader, Activity.objects.restrict(reader))
+    assert (figures["people"], figures["by_region"]) == (2, {"HK": 1, "MO": 1})
+    office = network["a1"]
+    office.parent = network["b"]  # the office moves to base B: its people count there now
+    office.save()
+    exact()
+    assert set(rows.filter(unit=network["b"]).values_list("person_id", flat=True)) == {hk.pk, mo.pk}
+    assert set(rows.filter(unit=network["a"]).values_list("person_id", flat=True)) == {hk.pk}

@@ -21,6 +21,12 @@ import (bulk insert); `qiao synth --activities` rebuilds both tables in bulk (`r
 also serves `qiao activity_figures --rebuild`. `differences()` compares the tables with a
 recomputation (`qiao activity_figures --check`, and the tests).
 
+A person's ANY rows come three ways: one per unit (`value` 0), one for the whole network (`unit` NULL), and one
+per *subtree* (`value` SUBTREE, `unit` the subtree's top: the unit and everything below it), so that the people
+of a base with its offices are one row each, as the network's are, and are counted without grouping by person
+(bench/RESULTS.md, issue 10: 420–690 ms to group 626,000 rows of a base and its office, against an index-only
+count). A unit moved elsewhere in the network rebuilds the subtree rows (`rebuild_subtrees()`, apps.py).
+
 FirstAttendance rows carry a copy of the person's region (so that the figures by region read no
 people): a database trigger on the people table keeps it equal to the person's however people are
 written (`REGION_TRIGGER`; created by migration 0005, put back after any migrate that lost it).
@@ -37,6 +43,7 @@ from django.db.models.functions import Cast, ExtractYear
 from .models import Activity, ActivityTally, Facet, FirstAttendance, Participation, ParticipationStatus
 
 ATTENDED = ParticipationStatus.ATTENDED
+SUBTREE = 1  # `value` of the ANY rows of a unit's subtree (per-unit rows have 0)
 CHUNK = 500  # ids per statement
 TALLY_COLUMNS = (
     "activity_id",
@@ -253,6 +260,7 @@ def _first_attendances(people: list[int], regions: dict[int, str]) -> dict[tuple
         if key[2] == Facet.ANY and (key not in last or day > last[key]):
             last[key] = day
 
+    lines = _unit_lines()
     attended = _live_attended().filter(person_id__in=people)
     for person, unit, day, kind, programme, group in attended.values_list(
         "person_id", "unit_id", "date", "activity__kind_id", "activity__programme_id", "activity__target_groups"
@@ -260,12 +268,22 @@ def _first_attendances(people: list[int], regions: dict[int, str]) -> dict[tuple
         if group is not None:
             keep((person, None, Facet.GROUP, group), day)
         keep((person, unit, Facet.ANY, 0), day)
+        for top in lines.get(unit, ()):
+            keep((person, top, Facet.ANY, SUBTREE), day)
         keep((person, None, Facet.ANY, 0), day)
         keep((person, None, Facet.KIND, kind), day)
         keep((person, None, Facet.YEAR, day.year), day)
         if programme is not None:
             keep((person, None, Facet.PROGRAMME, programme), day)
     return {key: (day, last.get(key), regions.get(key[0], "")) for key, day in first.items()}
+
+
+def _unit_lines() -> dict[int, list[int]]:
+    """{unit: the unit and every unit above it}, from the units' paths."""
+    from qiao.core.models import Unit
+
+    paths = dict(Unit.objects.values_list("pk", "path"))
+    return {pk: [top for top, prefix in paths.items() if path.startswith(prefix)] for pk, path in paths.items()}
 
 
 def forget_group(group_id: int) -> None:
@@ -304,6 +322,7 @@ def rebuild() -> dict[str, int]:
         _insert_tallies(cursor, _tally_rows(Participation.objects.all()))
         for facet, rows in _first_rows(_live_attended()):
             _insert_firsts(cursor, facet, rows)
+        cursor.execute(_INSERT_SUBTREES)
         if postgres:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign keys' checks, before the indexes
         for _name, definition in indexes:
@@ -314,6 +333,36 @@ def rebuild() -> dict[str, int]:
     return {"tallies": ActivityTally.objects.count(), "first_attendances": FirstAttendance.objects.count()}
 
 
+def _subtree_rows(source: str) -> str:
+    """SELECT of the subtree rows (FIRST_COLUMNS, then the facet) from `source`, a query with the columns person_id,
+    unit_id, region, date of attended days or of per-unit first and last days: each row counts for its unit and
+    every unit above it (a unit's path begins with each of its ancestors' paths)."""
+    units = _quote(Activity._meta.get_field("unit").related_model._meta.db_table)
+    return (
+        f"SELECT s.person_id, a.id, {SUBTREE}, MIN(s.region), MIN(s.date), MAX(s.last), {Facet.ANY} FROM ({source}) s "
+        f"INNER JOIN {units} u ON u.id = s.unit_id INNER JOIN {units} a ON u.path LIKE a.path || '%%' "
+        "GROUP BY s.person_id, a.id"
+    )
+
+
+_FIRSTS = _quote(FirstAttendance._meta.db_table)
+_INSERT_SUBTREES = (
+    f"INSERT INTO {_FIRSTS} ({', '.join(_quote(c) for c in (*FIRST_COLUMNS, 'facet'))}) "
+    + _subtree_rows(
+        f"SELECT person_id, unit_id, region, date, last FROM {_FIRSTS} "
+        f"WHERE facet = {Facet.ANY} AND value = 0 AND unit_id IS NOT NULL"
+    ).replace("%%", "%")
+)
+
+
+def rebuild_subtrees() -> int:
+    """The subtree rows again from the per-unit rows (after a unit moved in the network); returns how many."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {_FIRSTS} WHERE facet = {Facet.ANY} AND value = {SUBTREE}")
+        cursor.execute(_INSERT_SUBTREES)
+        return cursor.rowcount
+
+
 def _recomputed_firsts() -> tuple[str, list]:
     """SQL (and parameters) of every FirstAttendance row recomputed from the participations, as
     (person_id, unit_id, value, region, date, facet)."""
@@ -322,6 +371,11 @@ def _recomputed_firsts() -> tuple[str, list]:
         sql, values = rows.query.sql_with_params()
         selects.append(f"SELECT q.*, {int(facet)} FROM ({sql}) q")
         params += list(values)
+    days = _live_attended().values("person_id", "unit_id", region=F("person__region"), day=F("date"))
+    sql, values = days.order_by().query.sql_with_params()
+    source = f"SELECT d.person_id, d.unit_id, d.region, d.day AS date, d.day AS last FROM ({sql}) d"
+    selects.append(_subtree_rows(source))
+    params += list(values)
     return " UNION ALL ".join(selects), params
 
 

@@ -25,6 +25,9 @@ class ActivitiesConfig(AppConfig):
         m2m_changed.connect(target_groups_changed, sender=Activity.target_groups.through, dispatch_uid=uid)
         post_delete.connect(target_group_deleted, sender=TargetGroup, dispatch_uid=uid)
         post_migrate.connect(region_trigger, sender=self, dispatch_uid=uid)
+        from qiao.core.models import unit_moved
+
+        unit_moved.connect(unit_placed, dispatch_uid=uid)
 
 
 def participation_deleted(sender, instance, **kwargs) -> None:
@@ -60,3 +63,10 @@ def region_trigger(sender, using="default", **kwargs) -> None:
     from . import aggregates
 
     aggregates.ensure_region_trigger(using)
+
+
+def unit_placed(sender, unit, **kwargs) -> None:
+    """A unit moved under another parent: its people's subtree rows of the units above it change."""
+    from . import aggregates
+
+    aggregates.rebuild_subtrees()

@@ -178,6 +178,27 @@ def _scope_rows(units, alias: str = "") -> tuple[str, list, bool]:
     return f"{condition}{alias}unit_id IN ({', '.join(['%s'] * len(units))})", sorted(units), True
 
 
+def subtree_rows(units, alias: str = "") -> tuple[str, list] | None:
+    """When the scope is one unit and everything below it (a base with its offices; the units a user sees from a
+    membership): the SQL condition on its subtree's FirstAttendance rows, one per person (aggregates.SUBTREE), and
+    its parameter; else None."""
+    from qiao.core.models import Unit
+
+    from .aggregates import SUBTREE
+
+    if not units:
+        return None
+    paths = dict(Unit.objects.filter(pk__in=units).values_list("pk", "path"))
+    if len(paths) != len(units):
+        return None
+    top = min(paths, key=lambda pk: len(paths[pk]))
+    if any(not path.startswith(paths[top]) for path in paths.values()):
+        return None
+    if Unit.objects.filter(path__startswith=paths[top]).count() != len(paths):
+        return None
+    return f"{alias}facet = {Facet.ANY} AND {alias}value = {SUBTREE} AND {alias}unit_id = %s", [top]
+
+
 def _in_scope(queryset, units):
     return queryset if units is None else queryset.filter(unit__in=units)
 
@@ -340,6 +361,10 @@ def _people_by_region(units, whole, chosen, head: dict, person_times: int, since
     if whole == (Facet.ANY, 0) and not several:
         sql = f"SELECT region, COUNT(*), {before.format('date')} FROM {firsts} WHERE {network} GROUP BY region"
         return sql, [since]
+    subtree = subtree_rows(units) if several and whole is not None and whole[0] in (Facet.ANY, TAIL) else None
+    if whole == (Facet.ANY, 0) and subtree:  # one row per person, as the network's
+        sql = f"SELECT region, COUNT(*), {before.format('date')} FROM {firsts} WHERE {subtree[0]} GROUP BY region"
+        return sql, [since, *subtree[1]]
     if whole == (Facet.ANY, 0):
         return f"SELECT region, COUNT(*), {before.format('first')} FROM ({per_person}) d GROUP BY region", [
             since,
@@ -352,6 +377,12 @@ def _people_by_region(units, whole, chosen, head: dict, person_times: int, since
                 "AND unit_id IS NULL AND last >= %s GROUP BY region"
             )
             return sql, [since, whole[1]]
+        if subtree:
+            sql = (
+                f"SELECT region, COUNT(*), {before.format('date')} FROM {firsts} WHERE {subtree[0]} "
+                "AND last >= %s GROUP BY region"
+            )
+            return sql, [since, *subtree[1], whole[1]]
         day = whole[1]
         if since == day or (
             since < day and not _attended(units, since, day - datetime.timedelta(days=1))

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +157,9 @@ class UnitQuerySet(RestrictedQuerySet):
         return self if ids is None else self.filter(id__in=ids)
 
 
+unit_moved = Signal()  # a unit was placed under another parent; `unit`: the unit, its paths and its subtree's new
+
+
 class Unit(ChangeLoggedModel):
     """A centre, base, workstation or office. Units form a tree of any depth."""
 
@@ -196,8 +200,11 @@ class Unit(ChangeLoggedModel):
     def save(self, *args, **kwargs) -> None:
         self.code = self.code or None  # many units have no code; NULLs never collide
         with transaction.atomic():
+            before = Unit.objects.filter(pk=self.pk).values_list("parent_id", flat=True).first() if self.pk else None
             super().save(*args, **kwargs)
             place_in_tree(self, PATH_STEP)
+            if before is not None and before != self.parent_id:
+                unit_moved.send(sender=Unit, unit=self)  # its subtree's paths are new (stored figures follow)
 
     @property
     def depth(self) -> int:

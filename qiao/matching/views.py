@@ -28,6 +28,7 @@ from .forms import DemandForm, FieldForm, MatchMoveForm, PlanForm, PlanTaskForm,
 from .models import Demand, Field, Language, Match, MatchStage, Plan, PlanTask
 from .tables import DemandTable, MatchTable, PlanTable
 
+
 def _matches(**conditions):
     """A demand's matches counted in a subquery of their own: joined and grouped, every demand in scope was counted
     before the page's 50 were picked (140 ms for a base's 16,000 demands; bench/RESULTS.md, issue 10)."""

@@ -596,12 +596,18 @@ class FirstTimers(_Attended):
         table = connection.ops.quote_name(FirstAttendance._meta.db_table)
         if scope.units is not None and not scope.units:
             return {}
+        from qiao.activities.services import subtree_rows
+
+        subtree = subtree_rows(scope.units) if scope.units is not None else None
         if scope.units is None:
             sql = (
                 f"SELECT region, COUNT(*) FROM {table} WHERE facet = %s AND value = 0 AND unit_id IS NULL "
                 "AND date BETWEEN %s AND %s GROUP BY region"
             )
             params = [Facet.ANY, period.start, period.end]
+        elif subtree:  # a unit and everything below it: one row per person, its first day there
+            sql = f"SELECT region, COUNT(*) FROM {table} WHERE {subtree[0]} AND date BETWEEN %s AND %s GROUP BY region"
+            params = [*subtree[1], period.start, period.end]
         else:
             units = sorted(scope.units)
             within = f"facet = {Facet.ANY} AND value = 0 AND unit_id IN ({', '.join(['%s'] * len(units))})"
