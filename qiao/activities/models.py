@@ -416,6 +416,13 @@ class FirstAttendance(models.Model):
                 condition=models.Q(facet=0),
                 name="first_attendance_last",
             ),
+            # a subtree's people who came on or after a day, from the index alone (aggregates.SUBTREE)
+            models.Index(
+                fields=["unit", "last"],
+                include=["date", "region"],
+                condition=models.Q(facet=0, value=1),
+                name="first_attendance_subtree_last",
+            ),
         ]
 
     def __str__(self) -> str:
