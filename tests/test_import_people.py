@@ -187,3 +187,24 @@ def test_an_import_that_changes_a_talent_tells_the_matching_index(network, make_
     services.commit(staff, network["a"], run(staff, workbook(GOOD)), source="list.xlsx")
     changed = set(IndexChange.objects.values_list("person_id", flat=True))
     assert changed == {known.pk}  # the known talent gained a phone; the new people have no profile
+
+
+def test_an_overseas_person_needs_a_country_as_in_the_form(network, make_user, client):
+    """The person form refuses an overseas person without a country (people.services.check_origin); an import of
+    one is reported with its row and column, not written for the form to refuse later (found by the load test)."""
+    staff = make_user("staff-a", network["a"], "staff")
+    rows = [
+        ["黃小明", "WONG Siu Ming", "男", "", "", "", "", "", "海外"],
+        ["黃大明", "WONG Tai Ming", "男", "", "", "", "", "", "加拿大"],
+    ]
+    plan = run(staff, workbook(rows))
+    assert plan.problems() == [
+        "row 3, column I: an overseas person needs the country they live in (a country in 来源地 will do)"
+    ]
+    written = services.commit(staff, network["a"], plan, skip_invalid=True)
+    assert written["created"] == 1 and written["skipped"] == 1
+    person = Person.objects.get(name="黃大明")
+    assert (person.region, person.country) == ("OVERSEAS", "加拿大")
+    client.force_login(staff)  # and the form saves what the import wrote
+    page = client.get(f"/people/{person.pk}/edit/")
+    assert page.status_code == 200

@@ -35,6 +35,12 @@ KIND_LABELS = {
 REGION_LABELS = {"HK": "香港", "MO": "澳门", "TW": "台湾", "OVERSEAS": "海外", "MAINLAND": "内地"}
 
 
+def _origin(region: str, country: str) -> str:
+    """The 来源地 cell as offices write it: the country for an overseas person (an import refuses "海外" alone, as the
+    person form does), else the region."""
+    return country if region == "OVERSEAS" and country else REGION_LABELS.get(region, "")
+
+
 @dataclass
 class Row:
     values: list
@@ -214,7 +220,7 @@ def known_row(rng: random.Random, person, documents, used: set) -> Row:
             shown_number,
             phone,
             "",
-            REGION_LABELS.get(person.region, ""),
+            _origin(person.region, person.country),
             person.employer,
             person.title,
         ],
@@ -228,9 +234,9 @@ def new_row(rng: random.Random, used: set, others: list) -> Row:
     namesake of a registry person (same name and spelling, own birth date and documents) or a
     relative (same surname, same family phone)."""
     region = rng.choice(["HK", "HK", "MO", "TW", "OVERSEAS", "MAINLAND"])
-    name, latin, docs, _country, birth = synth.person_spec(rng, region)
+    name, latin, docs, country, birth = synth.person_spec(rng, region)
     while any(doc in used for doc in docs):  # a new person must not carry a number someone else holds
-        name, latin, docs, _country, birth = synth.person_spec(rng, region)
+        name, latin, docs, country, birth = synth.person_spec(rng, region)
     used.update(docs)
     kind, number = rng.choice(docs)
     phone = _phone(rng, region)  # a valid number, as the import requires
@@ -239,6 +245,7 @@ def new_row(rng: random.Random, used: set, others: list) -> Row:
     if draw < 0.10 and others:
         other = others.pop()
         name, latin, region, tag = other.name, other.name_latin, other.region, "new+namesake"
+        country = other.country
         while birth == other.birth_date:
             birth = _birth(rng)
     elif draw < 0.15 and others:
@@ -248,7 +255,7 @@ def new_row(rng: random.Random, used: set, others: list) -> Row:
             surname, given = parts[0], synth._given(rng)
             while given[0] == other.name[-2:] or given[4] == other.name[-2:]:
                 given = synth._given(rng)
-            region = other.region
+            region, country = other.region, other.country
             traditional = other.name.startswith(surname[0]) and surname[0] != surname[4]
             name = (surname[0] + given[0]) if traditional else (surname[4] + given[4])
             latin = other.name_latin.split()[0] + " " + (given[1] if region != "MAINLAND" else given[5])
@@ -270,7 +277,7 @@ def new_row(rng: random.Random, used: set, others: list) -> Row:
             _document_as_written(kind, number) if number else "",
             phone,
             "",
-            REGION_LABELS[region],
+            _origin(region, country),
             rng.choice(names.EMPLOYERS[region]),
             rng.choice(names.TITLES),
         ],

@@ -27,6 +27,7 @@ def problem_text(code: str) -> str:
         "date_range": _("the date is out of range"),
         "gender": _("not a gender we can read"),
         "region": _("not a region of origin we can read"),
+        "country_required": _("an overseas person needs the country they live in (a country in 来源地 will do)"),
         "boolean": _("not yes or no"),
         "document_format": _("the number does not have the format of this document"),
         "document_checksum": _("the check digit is wrong"),

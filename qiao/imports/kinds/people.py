@@ -63,6 +63,8 @@ def parse(sheet: Sheet, mapping: list[str | None], row) -> RowPlan:
             data["region"], data["country"] = region, country or ""
     if "country" in cells.columns and not data.get("country"):
         data["country"] = cells.attempt(cells.columns["country"], values.country, cells.get("country")) or ""
+    if data.get("region") == "OVERSEAS" and not data.get("country"):  # as the person form (services.check_origin)
+        cells.require("country" if "country" in cells.columns else "region", "country_required")
     phones = []
     for index, name, value in cells.filled():
         if name in SCALARS:
