@@ -158,7 +158,7 @@ def _totals(client, query=""):
         response = client.get(f"/ledger/cases/?{query}")
     assert response.status_code == 200
     grouped = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"] and '"ledger_case"' in q["sql"]]
-    return response.context["totals"], response.context["paginator"].count, grouped
+    return response.context["totals"], response.context["table"].paginator.count, grouped
 
 
 @pytest.mark.parametrize(
