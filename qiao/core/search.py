@@ -197,11 +197,12 @@ def _reindex(sender, instance, raw=False, update_fields=None, **kwargs):
     index([instance])
 
 
-def _prefix(form: str) -> Q:
+def _prefix(form: str, key: str = "search_index__key") -> Q:
+    """Keys beginning with `form`, through `key` (the searched model's relation to its keys, or a key's own column)."""
     if connection.vendor == "sqlite":
         # BINARY collation orders by code point, so a range uses the index where LIKE cannot.
-        return Q(search_index__key__gte=form, search_index__key__lt=form + HIGHEST)
-    return Q(search_index__key__startswith=form)
+        return Q(**{f"{key}__gte": form, f"{key}__lt": form + HIGHEST})
+    return Q(**{f"{key}__startswith": form})
 
 
 def search(queryset: models.QuerySet, query: str) -> models.QuerySet:
@@ -225,12 +226,6 @@ def search(queryset: models.QuerySet, query: str) -> models.QuerySet:
     )
 
 
-def _key_prefix(form: str) -> Q:
-    if connection.vendor == "sqlite":
-        return Q(key__gte=form, key__lt=form + HIGHEST)
-    return Q(key__startswith=form)
-
-
 def first(queryset: models.QuerySet, query: str, limit: int | None = None) -> tuple[models.QuerySet, bool]:
     """`search()` for a list page: (records, truncated). When more than `limit` stored keys match (settings.
     QIAO_SEARCH_KEY_LIMIT), ranking every match costs more than anyone reads: "陈" or "chan" matches a fifth of a
@@ -248,7 +243,7 @@ def first(queryset: models.QuerySet, query: str, limit: int | None = None) -> tu
         return search(queryset, query), False
     condition = Q()
     for form in forms:
-        condition |= _key_prefix(form)
+        condition |= _prefix(form, "key")
     content_type = ContentType.objects.get_for_model(queryset.model)
     keys = (
         SearchKey.objects.filter(condition, content_type=content_type)

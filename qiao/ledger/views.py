@@ -72,18 +72,13 @@ class CountedPaginator(Paginator):
 
 
 class CountedListView(generic.ObjectListView):
-    """A list whose rows are counted once: the generic list's two paginators (the page's and the
-    table's) take the count of `known_count()` (on a million cases each COUNT costs)."""
+    """A list whose rows are counted once, exactly: the table's paginator takes the count of `known_count()`,
+    which the page's totals computed already (on a million cases each COUNT costs)."""
 
     def known_count(self) -> int:
         if not hasattr(self, "_count"):
             self._count = self.object_list.count()
         return self._count
-
-    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        return CountedPaginator(
-            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page, count=self.known_count()
-        )
 
     def get_table_pagination(self, table):
         options = super().get_table_pagination(table)
