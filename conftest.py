@@ -9,8 +9,14 @@ centre (中心)
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+# Property tests have no time limit per example: CI runs two suites side by side on two cores, where Hypothesis's
+# default 200 ms deadline failed a date-parsing property for no fault of the code. Nor a database of examples.
+hypothesis_settings.register_profile("qiao", deadline=None, database=None)
+hypothesis_settings.load_profile("qiao")
 
 
 @pytest.fixture(autouse=True)

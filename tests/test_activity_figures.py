@@ -428,3 +428,27 @@ def test_a_base_with_its_offices_is_counted_from_its_subtree_rows(network, root,
     exact()
     assert set(rows.filter(unit=network["b"]).values_list("person_id", flat=True)) == {hk.pk, mo.pk}
     assert set(rows.filter(unit=network["a"]).values_list("person_id", flat=True)) == {hk.pk}
+
+
+def test_a_closed_period_of_a_base_joins_its_attendees_with_its_subtree_rows(
+    network, root, make_user, make_activity, make_person, monkeypatch
+):
+    """A base's activities of a closed period (neither all of them nor all from a day on) are many people: their
+    distinct attendees are joined with the base's subtree rows (one per person, no grouping by person) for their
+    region and first day there; the same figures as looked up one by one."""
+    reader = make_user("viewer-a", network["a"], "viewer")
+    old, hk, mo = (make_person(network["a"], name, region=r) for name, r in (("旧", "HK"), ("港", "HK"), ("澳", "MO")))
+    attend(root, make_activity(network["a1"], D(2023, 2, 1)), old)
+    attend(root, make_activity(network["a"], D(2024, 3, 1)), old, hk)
+    attend(root, make_activity(network["a1"], D(2024, 5, 1)), hk, mo)
+    attend(root, make_activity(network["a"], D(2025, 1, 1)), mo)
+    chosen = Activity.objects.restrict(reader).filter(start_date__range=(D(2024, 1, 1), D(2024, 12, 31)))
+    monkeypatch.setattr(services, "LOOKUP", 0)
+    with CaptureQueriesContext(connection) as queries:
+        joined = services.figures(reader, chosen, since=D(2024, 1, 1))
+    assert any(f"value = {aggregates.SUBTREE} AND f.unit_id = " in query["sql"] for query in queries.captured_queries)
+    assert (joined["people"], joined["first_timers"], joined["by_region"]) == (3, 2, {"HK": 2, "MO": 1})
+    monkeypatch.setattr(services, "LOOKUP", 10**6)
+    looked_up = services.figures(reader, chosen, since=D(2024, 1, 1))
+    keys = ("people", "first_timers", "by_region", "first_by_region")
+    assert {k: looked_up[k] for k in keys} == {k: joined[k] for k in keys}

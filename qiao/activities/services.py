@@ -436,6 +436,13 @@ def _people_by_region(units, whole, chosen, head: dict, person_times: int, since
         )
         return sql, [since, *scope_params, *came_params]
     if several and head["inside"] == head["batches"]:  # all in scope: each attendee has rows there
+        subtree = subtree_rows(units, "f.")
+        if subtree:  # one row per person in the subtree: its region and first day there, no grouping
+            sql = (
+                f"SELECT f.region, COUNT(*), {before.format('f.date')} FROM ({came}) d "
+                f"INNER JOIN {firsts} f ON f.person_id = d.person_id AND {subtree[0]} GROUP BY f.region"
+            )
+            return sql, [since, *came_params, *subtree[1]]
         sql = (
             f"SELECT f.region, COUNT(*), {before.format('f.first')} FROM ({came}) d "
             f"INNER JOIN ({per_person}) f ON f.person_id = d.person_id GROUP BY f.region"

@@ -14,6 +14,9 @@ ALIASES = {"organisations": "organizations"}
 
 class Command(BaseCommand):
     help = "Import people or organisations from a spreadsheet (xlsx, xls, ods, csv): dry run or commit, all or nothing."
+    # no system checks: they import every URL module and view (about a second of a 10,000-row import's
+    # time, bench/RESULTS.md); `qiao check` and every server start run them
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
