@@ -459,7 +459,11 @@ class ActionLog(models.Model):
 class SearchKey(models.Model):
     """Derived search keys (folded name, pinyin, Jyutping, Latin tokens) for one record."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    # Every read names the content type, so two indexes serve them all: (content type, key) for a key or a prefix
+    # (a range of it: keys are COLLATE "C" on PostgreSQL, migration 0009) and (content type, object) for a record's
+    # keys. No index of its own on the foreign key, nor on the key alone: each is one more index written per key,
+    # and a new person has about twenty-five keys (migration 0010, bench/RESULTS.md).
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+", db_index=False)
     object_id = models.BigIntegerField()
     key = models.CharField(max_length=120)
     weight = models.PositiveSmallIntegerField(default=1)
@@ -467,8 +471,6 @@ class SearchKey(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["content_type", "key"], name="searchkey_lookup"),
-            # PostgreSQL: LIKE 'prefix%' needs the pattern operator class (ignored on SQLite)
-            models.Index(fields=["key"], name="searchkey_key_prefix", opclasses=["text_pattern_ops"]),
             models.Index(fields=["content_type", "object_id"], name="searchkey_object"),
         ]
 

@@ -59,7 +59,7 @@ def write_keys(content_type_id: int, keys_by_id: dict[int, dict[str, int]]) -> i
 
 def _insert(rows: list[tuple[int, int, str, int]]) -> None:
     """Insert key rows, in key order. The cost of a key is mostly the upkeep of the indexes ordered by
-    key (`searchkey_lookup`, `searchkey_key_prefix`): keys arriving in random order touch a random
+    key (`searchkey_lookup`): keys arriving in random order touch a random
     leaf page each, which at tens of millions of keys is rarely in the database's buffers; in key
     order, neighbouring keys share their pages (bench/RESULTS.md, issue 3, third pass). PostgreSQL
     takes the rows through binary COPY (no SQL text, no quoting in Python); SQLite's executemany is
