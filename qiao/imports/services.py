@@ -330,6 +330,10 @@ def cancel(user, batch: ImportBatch) -> ImportBatch:
 
 
 def _sheet_of(batch: ImportBatch) -> Sheet:
+    if batch.kind != ImportKind.ORGANIZATIONS:  # people, or an activity's participants: rows linked to people
+        from qiao.people import linkage
+
+        linkage.prepare_soon()  # the name dictionaries load while the file is read in its sandbox
     return _read(bytes(batch.content), batch.filename)
 
 

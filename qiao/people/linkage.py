@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ from functools import lru_cache
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from qiao import text
@@ -181,7 +183,13 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
 
     def reason_labels(self) -> list[str]:
-        return [str(REASONS[code]) for code in self.reasons]
+        return [_reason_label(code, get_language()) for code in self.reasons]
+
+
+@lru_cache(maxsize=256)
+def _reason_label(code: str, language: str | None) -> str:
+    """A reason's words in `language` (the active one), translated once: an import labels ~30,000 reasons."""
+    return str(REASONS[code])
 
 
 @dataclass
@@ -194,12 +202,31 @@ class Decision:
         return self.candidates[0].person if self.outcome == "link" else None
 
 
+_loading: threading.Thread | None = None
+
+
 def prepare() -> None:
-    """Load the name readings' dictionaries now (about a second and a half of processor time),
-    rather than on the first name read: before forking processes that link, so that they share
-    them instead of each loading its own."""
+    """Load the name readings' dictionaries now (ToJyutping builds its trie on import: about a second of
+    processor time with pypinyin), rather than on the first name read: before forking processes that link, so
+    that they share them instead of each loading its own. Waits for `prepare_soon()`'s thread."""
+    if _loading is not None:
+        _loading.join()
+    _load()
+
+
+def _load() -> None:
     _keys("陳大文", "Chan Tai Man")
     _spellings("陳大文", "")
+
+
+def prepare_soon() -> None:
+    """Start loading the dictionaries in a thread, for a caller about to wait on something else: an import reads
+    its file in a sandboxed process first (`imports.sandbox`), and the load takes that wait instead of adding to
+    the import's time (bench/RESULTS.md, issue 3). `prepare()` joins the thread, before any fork."""
+    global _loading
+    if _loading is None:
+        _loading = threading.Thread(target=_load, name="qiao-name-dictionaries", daemon=True)
+        _loading.start()
 
 
 @lru_cache(maxsize=300_000)

@@ -8,6 +8,7 @@ from qiao.core.models import Unit, User
 from qiao.imports import headers, readers, services
 from qiao.imports.errors import FileProblem
 from qiao.imports.kinds import KINDS
+from qiao.people import linkage
 
 ALIASES = {"organisations": "organizations"}
 
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError("No such user (and no superuser to act as).")
         path = Path(file)
+        if kind == "people":
+            linkage.prepare_soon()  # while the file is read in its sandbox
         try:
             sheet = readers.read_table(path.read_bytes(), path.name)
         except OSError as error:
