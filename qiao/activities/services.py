@@ -270,6 +270,7 @@ def figures(
     *,
     since: datetime.date | None = None,
     unit=None,
+    tallies=None,
 ) -> dict:
     """The figures of a set of activities (a filtered list, a series, a programme, one activity).
 
@@ -281,7 +282,11 @@ def figures(
     tallies by role (registered, person-times, declared first visits); and its distinct attendees
     by region — from the attended participations' index, or the stored rows of its scope or facet —
     joined with the scope's first attendances before `since` (who came before is no first-timer).
-    See `aggregates` for the stored rows and how they stay exact."""
+    See `aggregates` for the stored rows and how they stay exact.
+
+    `tallies`: the stored tallies of exactly these activities, when the caller can select them by their own
+    copies of the activity's day, unit and trash state (a metric's scope and period: an index range) rather than
+    through the set (a join with every activity of it)."""
     units = _network(scope_units(user, unit))
     activities = activities.order_by()
     chosen = activities.values("pk")
@@ -302,11 +307,10 @@ def figures(
     totals.update(batches=head["batches"], by_region={}, by_role={}, first_by_region={})
     if head["first"] is None:
         return totals
+    if tallies is None:
+        tallies = ActivityTally.objects.filter(activity__in=chosen)
     for role, registered, person_times, declared in (
-        ActivityTally.objects.filter(activity__in=chosen)
-        .values_list("role")
-        .annotate(Sum("registered"), Sum("attended"), Sum("declared_first"))
-        .order_by()
+        tallies.values_list("role").annotate(Sum("registered"), Sum("attended"), Sum("declared_first")).order_by()
     ):
         totals["registered"] += registered
         totals["person_times"] += person_times

@@ -552,7 +552,13 @@ class People(_Attended):
     def _figures(self, scope, period):
         from qiao.activities.services import figures
 
-        return figures(scope.user, self.activities(scope, period), since=period.start, unit=scope.unit)
+        return figures(
+            scope.user,
+            self.activities(scope, period),
+            since=period.start,
+            unit=scope.unit,
+            tallies=PersonTimes().tallies(scope, period),  # the same activities' tallies, by their day and unit
+        )
 
     def total(self, scope, period):
         return self._figures(scope, period)["people"]
