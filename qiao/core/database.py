@@ -126,3 +126,39 @@ def unique_without_include(app_label: str, model_name: str, *names: str):
                 schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
 
     return migrations.RunPython(forward, backward, elidable=False)
+
+
+PARALLEL_READS = 2  # connections one request may read on at once (side_by_side)
+
+
+def side_by_side(functions: list, workers: int | None = None) -> list:
+    """[f() for f in functions], up to `workers` at once, each in a thread with a connection of its own (from the
+    pool): for one page's independent read-only figures, whose queries the database then runs on two processors
+    instead of one after the other (the dashboard: bench/RESULTS.md, issue 8).
+
+    One after the other, as written, where a thread would not see what this one sees or change nothing: on SQLite,
+    and inside a transaction (the threads' connections would not see its uncommitted rows — the tests run in one).
+    Each thread runs in a copy of the caller's context (who is acting) and language; an exception is raised here,
+    after every function has finished."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+    from django.utils import translation
+
+    workers = PARALLEL_READS if workers is None else workers
+    if workers < 2 or len(functions) < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return [function() for function in functions]
+    language = translation.get_language()
+
+    def run(function):
+        try:
+            with translation.override(language):
+                return function()
+        finally:
+            connections.close_all()  # this thread's connection goes back to the pool
+
+    import contextvars
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qiao-read") as pool:
+        futures = [pool.submit(contextvars.copy_context().run, run, function) for function in functions]
+    return [future.result() for future in futures]
