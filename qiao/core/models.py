@@ -462,8 +462,13 @@ class SearchKey(models.Model):
     # Every read names the content type, so two indexes serve them all: (content type, key) for a key or a prefix
     # (a range of it: keys are COLLATE "C" on PostgreSQL, migration 0009) and (content type, object) for a record's
     # keys. No index of its own on the foreign key, nor on the key alone: each is one more index written per key,
-    # and a new person has about twenty-five keys (migration 0010, bench/RESULTS.md).
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # and a new person has about twenty-five keys (migration 0010, bench/RESULTS.md). Nor a database constraint:
+    # keys are derived (`qiao rebuild_search_keys` writes them all again), `object_id` has none either, and
+    # PostgreSQL checked the content type of every key written when the transaction ended (80,000 for an import of
+    # 10,000 rows; migration 0011).
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     object_id = models.BigIntegerField()
     key = models.CharField(max_length=120)
     weight = models.PositiveSmallIntegerField(default=1)

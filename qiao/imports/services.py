@@ -11,8 +11,10 @@ ones go to the background worker (`qiao db_worker`), which reports progress thro
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
+import gc
 import logging
 
 from django.conf import settings
@@ -43,16 +45,37 @@ def plan(
 ) -> Plan:
     """The dry run: every row parsed, checked and linked to the records `user` may see; nothing written.
     `options` are the kind's own (a participants list names its activity)."""
-    return importer(kind).plan(user, sheet, mapping, progress, **options)
+    with collector_paused():
+        return importer(kind).plan(user, sheet, mapping, progress, **options)
 
 
 def commit(
     user, unit, plan: Plan, *, skip_invalid: bool = False, source: str = "", progress: Progress = None, **options
 ):
     """Write every accepted row of `plan` in one transaction, owned by `unit`; returns the counts."""
-    return importer(plan.kind).commit(
-        user, unit, plan, skip_invalid=skip_invalid, source=source, progress=progress, **options
-    )
+    with collector_paused():
+        return importer(plan.kind).commit(
+            user, unit, plan, skip_invalid=skip_invalid, source=source, progress=progress, **options
+        )
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector off for the block (it stays on if the caller turned it off).
+
+    An import holds its rows, the name dictionaries (millions of objects) and the linkage caches, and allocates
+    enough to start a full collection a dozen times per 10,000 rows, each walking all of them: a second of a ten-
+    second import (bench/RESULTS.md, issue 3). Almost everything an import drops is freed by reference counting
+    anyway; what is left in cycles is collected when the block ends. The import's size is bounded
+    (QIAO_IMPORT_MAX_ROWS), and so is what waits."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _options(batch: ImportBatch, *, writing: bool) -> dict:

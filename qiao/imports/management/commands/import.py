@@ -29,7 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Report what would happen; write nothing.")
         parser.add_argument("--skip-invalid", action="store_true", help="Commit the good rows, skip the bad.")
 
-    def handle(self, *args, kind, file, unit, user, dry_run, skip_invalid, **options):
+    def handle(self, *args, **options):
+        with services.collector_paused():  # the whole command, reading and the dictionaries' load included
+            self._import(**options)
+
+    def _import(self, *, kind, file, unit, user, dry_run, skip_invalid, **options):
         kind = ALIASES.get(kind, kind)
         unit_obj = Unit.objects.filter(code=unit).first() or (
             Unit.objects.filter(pk=unit).first() if unit.isdigit() else None
