@@ -297,12 +297,16 @@ def figures(
         inside=Count("pk", filter=live_in_scope),
         first=Min("start_date"),
         last=Max("start_date"),
-        kinds=Count("kind", distinct=True),
         the_kind=Min("kind"),
-        programmes=Count("programme", distinct=True),
+        last_kind=Max("kind"),
         the_programme=Min("programme"),
+        last_programme=Max("programme"),
         in_programme=Count("programme"),
     )
+    # one kind (programme) or several: the least and the greatest tell, without counting distinct values (a sort)
+    for name, facet in (("kinds", "kind"), ("programmes", "programme")):
+        least, greatest = head[f"the_{facet}"], head[f"last_{facet}"]
+        head[name] = 0 if least is None else 1 if least == greatest else 2
     totals = {"registered": 0, "person_times": 0, "declared_first": 0, "first_timers": 0, "people": 0}
     totals.update(batches=head["batches"], by_region={}, by_role={}, first_by_region={})
     if head["first"] is None:
