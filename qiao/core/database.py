@@ -9,12 +9,15 @@ handler loads it. Background workers and commands (`qiao db_worker`, `rqworker`,
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import OperationalError
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.db.backends.signals import connection_created
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
@@ -89,8 +92,6 @@ def _forget_inherited_pools() -> None:
         return
     _inherited_pools.append(dict(base.DatabaseWrapper._connection_pools))
     base.DatabaseWrapper._connection_pools.clear()
-    from django.db import connections
-
     for connection in connections.all(initialized_only=True):
         if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("pool"):
             connection.connection = None  # a pooled connection of the parent: not ours to use or close
@@ -140,12 +141,8 @@ def side_by_side(functions: list, workers: int | None = None) -> list:
     and inside a transaction (the threads' connections would not see its uncommitted rows — the tests run in one).
     Each thread runs in a copy of the caller's context (who is acting) and language; an exception is raised here,
     after every function has finished."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection, connections
-    from django.utils import translation
-
     workers = PARALLEL_READS if workers is None else workers
+    connection = connections[DEFAULT_DB_ALIAS]
     if workers < 2 or len(functions) < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
         return [function() for function in functions]
     language = translation.get_language()
@@ -156,8 +153,6 @@ def side_by_side(functions: list, workers: int | None = None) -> list:
                 return function()
         finally:
             connections.close_all()  # this thread's connection goes back to the pool
-
-    import contextvars
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qiao-read") as pool:
         futures = [pool.submit(contextvars.copy_context().run, run, function) for function in functions]
