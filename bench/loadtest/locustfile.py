@@ -9,13 +9,16 @@ QIAO_LOAD_USERS picks which), then, with a pause of QIAO_LOAD_WAIT_MIN..MAX seco
           activity (a person already on the list is answered the same way, so lists grow by at most one)
 
 Request names start with "read:" or "write:", which run.py uses to split the report. Every request must answer
-with the expected status, or it counts as an error.
+with the expected status, or it counts as an error. Each sample keeps when its request started, and the samples
+file when the last user finished signing in and reading its first pages (the warm-up), so that run.py reports the
+whole run and, apart, the steady state after the warm-up.
 """
 
 import os
 import random
 import re
 import sys
+import time
 
 from locust import HttpUser, between, events, task
 
@@ -35,6 +38,7 @@ def ids(html: str, prefix: str) -> list[int]:
 class Staff(HttpUser):
     wait_time = between(*WAIT)
     _next_user = 0
+    _ready = 0
 
     def on_start(self):
         Staff._next_user += 1
@@ -56,6 +60,9 @@ class Staff(HttpUser):
         self.people = ids(self.client.get("/people/", name="read: list people").text, "/people/")
         self.activities = ids(self.client.get("/activities/", name="read: list activities").text, "/activities/")
         self.demands = ids(self.client.get("/matching/", name="read: list demands").text, "/matching/demands/")
+        Staff._ready += 1
+        if Staff._ready >= self.environment.runner.target_user_count and WARM["ready_at"] is None:
+            WARM["ready_at"] = time.time()
 
     def _get(self, url, name):
         with self.client.get(url, name=name, catch_response=True) as response:
@@ -125,12 +132,13 @@ class Staff(HttpUser):
                 response.failure(f"{response.status_code}")
 
 
-SAMPLES: list = []  # (name, milliseconds, failed) of every request, for exact percentiles of reads and writes
+SAMPLES: list = []  # (name, milliseconds, failed, started at) of every request, for exact percentiles
+WARM: dict = {"ready_at": None}  # when the last user had signed in and read its first pages
 
 
 @events.request.add_listener
 def _sample(request_type, name, response_time, exception, **kwargs):
-    SAMPLES.append((name, round(response_time, 2), exception is not None))
+    SAMPLES.append((name, round(response_time, 2), exception is not None, round(time.time() - response_time / 1000, 3)))
 
 
 @events.test_stop.add_listener
@@ -140,4 +148,4 @@ def _write_samples(environment, **kwargs):
         import json
 
         with open(target, "w") as out:
-            json.dump(SAMPLES, out)
+            json.dump({"samples": SAMPLES, "ready_at": WARM["ready_at"]}, out)

@@ -58,30 +58,48 @@ def kind(name: str) -> str:
     return "write" if name.startswith("write:") else "login" if name == "login" else "read"
 
 
-def summarise(samples: list, seconds: float) -> dict:
+def figures(times: list[float]) -> dict:
+    return {"count": len(times), "p50": percentile(times, 0.50), "p95": percentile(times, 0.95),
+            "p99": percentile(times, 0.99)}  # fmt: skip
+
+
+def summarise(recorded: dict, seconds: float) -> dict:
+    """Percentiles per request kind and per group (reads, writes) of the whole run, and of the steady state: the
+    requests started after every user had signed in and read its first pages (`ready_at`, from the locustfile)."""
+    samples, ready_at = recorded["samples"], recorded["ready_at"]
     rows = {}
     for name in sorted({s[0] for s in samples}):
         times = [s[1] for s in samples if s[0] == name]
         rows[name] = {
-            "count": len(times),
+            **figures(times),
             "errors": sum(1 for s in samples if s[0] == name and s[2]),
-            "p50": percentile(times, 0.50),
-            "p95": percentile(times, 0.95),
-            "p99": percentile(times, 0.99),
             "mean": statistics.fmean(times),
         }
-    groups = {}
+    steady = [s for s in samples if ready_at is not None and s[3] >= ready_at]
+    groups, steady_groups = {}, {}
     for group in ("read", "write"):
-        times = [s[1] for s in samples if kind(s[0]) == group]
         groups[group] = {
-            "count": len(times),
+            **figures([s[1] for s in samples if kind(s[0]) == group]),
             "errors": sum(1 for s in samples if kind(s[0]) == group and s[2]),
-            "p50": percentile(times, 0.50),
-            "p95": percentile(times, 0.95),
-            "p99": percentile(times, 0.99),
+        }
+        steady_groups[group] = {
+            **figures([s[1] for s in steady if kind(s[0]) == group]),
+            "errors": sum(1 for s in steady if kind(s[0]) == group and s[2]),
         }
     done = [s for s in samples if kind(s[0]) != "login"]
-    return {"rows": rows, "groups": groups, "throughput": len(done) / seconds, "errors": sum(s[2] for s in samples)}
+    window = max((s[3] + s[1] / 1000 for s in steady), default=0) - (ready_at or 0)
+    return {
+        "rows": rows,
+        "groups": groups,
+        "throughput": len(done) / seconds,
+        "errors": sum(s[2] for s in samples),
+        "steady": {
+            "groups": steady_groups,
+            "seconds": window if steady else 0,
+            "throughput": len(steady) / window if steady and window > 0 else float("nan"),
+            "errors": sum(s[2] for s in steady),
+        },
+    }
 
 
 def markdown(levels: dict, meta: dict) -> str:
@@ -99,6 +117,20 @@ def markdown(levels: dict, meta: dict) -> str:
         lines.append(
             f"| {users} | {result['throughput']:.1f} | {r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f} "
             f"| {w['p50']:.0f} / {w['p95']:.0f} / {w['p99']:.0f} | {result['errors']} |"
+        )
+    lines += [
+        "",
+        "The steady state: requests started after every user had signed in and read its first pages (the warm-up).",
+        "",
+        "| users | steady seconds | requests/s | reads p50 / p95 / p99 (ms) | writes p50 / p95 / p99 (ms) | errors |",
+        "|---:|---:|---:|---|---|---:|",
+    ]
+    for users, result in levels.items():
+        steady = result["steady"]
+        r, w = steady["groups"]["read"], steady["groups"]["write"]
+        lines.append(
+            f"| {users} | {steady['seconds']:.0f} | {steady['throughput']:.1f} | {r['p50']:.0f} / {r['p95']:.0f} / "
+            f"{r['p99']:.0f} | {w['p50']:.0f} / {w['p95']:.0f} / {w['p99']:.0f} | {steady['errors']} |"
         )
     for users, result in levels.items():
         lines += [
@@ -175,9 +207,12 @@ def main() -> None:
             samples = json.loads(samples_file.read_text())
             levels[users] = summarise(samples, args.run_time)
             g = levels[users]["groups"]
+            steady = levels[users]["steady"]
             print(
                 f"   {levels[users]['throughput']:.1f} req/s; reads p95 {g['read']['p95']:.0f} ms, writes p95 "
-                f"{g['write']['p95']:.0f} ms; errors {levels[users]['errors']}",
+                f"{g['write']['p95']:.0f} ms; errors {levels[users]['errors']}; after the warm-up: "
+                f"{steady['throughput']:.1f} req/s, reads p95 {steady['groups']['read']['p95']:.0f} / p99 "
+                f"{steady['groups']['read']['p99']:.0f} ms, writes p95 {steady['groups']['write']['p95']:.0f} ms",
                 flush=True,
             )
     finally:

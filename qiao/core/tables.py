@@ -1,5 +1,6 @@
 import django_tables2 as tables
 import django_tables2.utils
+from django.template import Context, Template
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,37 @@ def _signature(fn):
 
 
 django_tables2.utils.signature = _signature
+
+_compiled: dict = {}
+
+
+def _template_column_render(self, record, table, value, bound_column, **kwargs):
+    """django-tables2's `TemplateColumn.render`, with `template_code` compiled once rather than for every cell
+    (every date and time column is one: compiling was a tenth of a list page's time, bench/RESULTS.md, issue
+    10). A compiled template is reused as the cached template loader reuses it; what it renders is the same."""
+    if not self.template_code:
+        return _template_column_render_uncached(self, record, table, value, bound_column, **kwargs)
+    context = getattr(table, "context", Context())
+    additional_context = {
+        "default": bound_column.default,
+        "column": bound_column,
+        "record": record,
+        "value": value,
+        "row_counter": kwargs["bound_row"].row_counter,
+    }
+    additional_context.update(self.extra_context)
+    template = _compiled.get(self.template_code)
+    if template is None:
+        if len(_compiled) > 1024:  # columns made per request with their own code would otherwise pile up
+            _compiled.clear()
+        template = _compiled[self.template_code] = Template(self.template_code)
+    with context.update(additional_context):
+        context["request"] = getattr(table, "request", None)
+        return template.render(context)
+
+
+_template_column_render_uncached = tables.TemplateColumn.render
+tables.TemplateColumn.render = _template_column_render
 
 
 def _reveal_nothing(record) -> bool:

@@ -31,6 +31,12 @@ def table_rows(table):
     from django.utils.html import conditional_escape, format_html
     from django.utils.safestring import mark_safe
 
+    fixed = {}  # a column's cell attributes, when they do not depend on the record (no callables): made once
+    for column in table.columns:
+        attrs = {**table.attrs, **column.column.attrs}
+        td = attrs.get("td", attrs.get("cell", {}))
+        if not any(callable(value) or isinstance(value, dict) for value in td.values()):
+            fixed[column.name] = column.attrs["td"].as_html()
     rows = []
     for row in table.paginated_rows:
         cells = []
@@ -39,7 +45,10 @@ def table_rows(table):
                 shown = formats.localize(cell)
             else:
                 shown = formats.localize(cell, use_l10n=bool(column.localize))
-            cells.append(format_html("<td {}>{}</td>", column.attrs["td"].as_html(), conditional_escape(shown)))
+            td = fixed.get(column.name)
+            if td is None:
+                td = column.attrs["td"].as_html()
+            cells.append(format_html("<td {}>{}</td>", td, conditional_escape(shown)))
         rows.append(format_html("<tr {}>{}</tr>", row.attrs.as_html(), mark_safe("".join(cells))))  # noqa: S308
     if not rows and table.empty_text:
         rows.append(format_html('<tr><td colspan="{}">{}</td></tr>', len(table.columns), table.empty_text))
