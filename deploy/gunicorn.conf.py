@@ -38,8 +38,9 @@ loglevel = os.environ.get("QIAO_LOG_LEVEL", "info").lower()
 
 
 def when_ready(server):
-    """In the master, before the first worker is forked: load the text dictionaries, and close any database
-    connection the loading opened (a socket shared by forked workers would mix their queries)."""
+    """In the master, before the first worker is forked: load the text dictionaries, the views, templates and
+    translations (qiao/core/warmup.py), and close any database connection the loading opened (a socket shared by
+    forked workers would mix their queries)."""
     try:
         from qiao.text.names import name_keys, query_forms
 
@@ -47,6 +48,12 @@ def when_ready(server):
         query_forms("陈大文")
     except Exception as error:  # never keep the server from starting over a warm-up
         server.log.warning("Qiao: could not preload the text dictionaries: %s", error)
+    try:  # every view, template and translation catalogue, shared by the workers from the fork on
+        from qiao.core.warmup import warm_up
+
+        server.log.info("Qiao: preloaded %s", warm_up())
+    except Exception as error:
+        server.log.warning("Qiao: could not preload the views and templates: %s", error)
     try:
         from django.db import connections
 

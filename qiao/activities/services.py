@@ -203,15 +203,24 @@ def _in_scope(queryset, units):
     return queryset if units is None else queryset.filter(unit__in=units)
 
 
-def _attended(units, start: datetime.date | None = None, end: datetime.date | None = None) -> int:
-    """The person-times of the scope's live activities from `start` to `end` (either open), from the
-    tallies' copies of their activity's day and unit (one index range, no activity read)."""
+def live_tallies(units, start: datetime.date | None = None, end: datetime.date | None = None, kinds=()):
+    """The stored tallies of the scope's live activities from `start` to `end` (either open), of `kinds` (all when
+    empty), selected by their copies of their activity's day, unit, kind and trash state: no activity read. The
+    same rows as the tallies of those activities, which `figures(tallies=…)` takes in place of a join."""
     tallies = _in_scope(ActivityTally.objects.filter(live=True), units)
     if start is not None:
         tallies = tallies.filter(date__gte=start)
     if end is not None:
         tallies = tallies.filter(date__lte=end)
-    return tallies.aggregate(n=Sum("attended"))["n"] or 0
+    if kinds:
+        tallies = tallies.filter(kind__in=list(kinds))
+    return tallies.order_by()
+
+
+def _attended(units, start: datetime.date | None = None, end: datetime.date | None = None) -> int:
+    """The person-times of the scope's live activities from `start` to `end` (either open), from the
+    tallies' copies of their activity's day and unit (one index range, no activity read)."""
+    return live_tallies(units, start, end).aggregate(n=Sum("attended"))["n"] or 0
 
 
 def _whole(units, head: dict, chosen, person_times: int) -> tuple[int, int] | None:

@@ -73,10 +73,28 @@ class ActivityListView(generic.ObjectListView):
         valid = not filterset.is_bound or filterset.is_valid()
         rows = filterset.qs if valid else filterset.queryset.none()  # as the table: nothing for a bad filter
         data = filterset.form.cleaned_data if filterset.is_bound and valid else {}
+        user = self.request.user
         context["figures"] = labelled(
-            services.figures(self.request.user, rows.order_by(), since=data.get("date_from"), unit=data.get("unit"))
+            services.figures(
+                user, rows.order_by(), since=data.get("date_from"), unit=data.get("unit"), tallies=self.tallies(data)
+            )
         )
         return context
+
+    BY_OWN_COLUMNS = {"date_from", "date_to", "unit", "kind"}  # filters a tally can answer from its own copies
+
+    def tallies(self, data: dict):
+        """The listed activities' stored tallies selected by their own copies of the activity's day, unit and kind
+        (no join with every listed activity: 100 → 43 ms for a base's 80,000, bench/RESULTS.md, issue 10), when
+        the list is filtered by nothing else and not searched; otherwise None, and `figures()` joins the set."""
+        if self.request.GET.get("q", "").strip() or any(
+            value not in (None, "", [], ()) and not (hasattr(value, "exists") and not value.exists())
+            for name, value in data.items()
+            if name not in self.BY_OWN_COLUMNS
+        ):
+            return None
+        units = services.scope_units(self.request.user, data.get("unit"))
+        return services.live_tallies(units, data.get("date_from"), data.get("date_to"), data.get("kind") or ())
 
 
 class ActivityTrashView(generic.ObjectTrashView):
