@@ -39,8 +39,8 @@ loglevel = os.environ.get("QIAO_LOG_LEVEL", "info").lower()
 
 def when_ready(server):
     """In the master, before the first worker is forked: load the text dictionaries, the views, templates and
-    translations (qiao/core/warmup.py), and close any database connection the loading opened (a socket shared by
-    forked workers would mix their queries)."""
+    translations (qiao/core/warmup.py) and the matching index, and close any database connection the loading
+    opened (a socket shared by forked workers would mix their queries)."""
     try:
         from qiao.text.names import name_keys, query_forms
 
@@ -54,6 +54,13 @@ def when_ready(server):
         server.log.info("Qiao: preloaded %s", warm_up())
     except Exception as error:
         server.log.warning("Qiao: could not preload the views and templates: %s", error)
+    try:  # the saved matching index, mapped once and shared by the workers
+        from qiao.matching.index import preload
+
+        if preload():
+            server.log.info("Qiao: preloaded the matching index")
+    except Exception as error:
+        server.log.warning("Qiao: could not preload the matching index: %s", error)
     try:
         from django.db import connections
 

@@ -420,3 +420,14 @@ def test_one_person_for_one_demand_scores_as_in_the_list(talent, demand, root):
 def test_no_profiles_at_all_gives_no_candidates_and_no_error(demand, root, make_person, network):
     assert engine.candidates(demand("电芯工程师", tags=["lithium-battery"]), root) == []
     assert engine.opportunities(make_person(network["a"], "无档案"), root) == []
+
+
+def test_preload_maps_a_saved_index_for_the_workers_and_nothing_without_one(talent):
+    """gunicorn's master preloads the saved index before it forks (deploy/gunicorn.conf.py); without saved files
+    it does nothing (a small database builds its index per call)."""
+    talent("陳大文")
+    assert index.preload() is False and index._index is None
+    index.rebuild()
+    index.reset()
+    assert index.preload() is True
+    assert index._index is not None and index._index.name == index.current_name()

@@ -584,6 +584,16 @@ def get_index() -> Index:
     return index
 
 
+def preload() -> bool:
+    """In gunicorn's master before it forks (deploy/gunicorn.conf.py): map the saved index and read the changes
+    since its build, so that every worker starts with it, its pages shared (loading it took a worker's first
+    match list 0.6 s at a million people). Nothing without saved files (a small database builds it per call)."""
+    if current_name() is None:
+        return False
+    get_index()
+    return True
+
+
 def rebuild(progress=None) -> Segment:
     """Build the base from the database, save it, and forget the changes it includes.
 
