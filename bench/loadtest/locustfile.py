@@ -42,7 +42,8 @@ class Staff(HttpUser):
 
     def on_start(self):
         Staff._next_user += 1
-        self.username = USERS[Staff._next_user % len(USERS)]
+        self.number = Staff._next_user
+        self.username = USERS[self.number % len(USERS)]
         page = self.client.get("/login/", name="login")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         with self.client.post(
@@ -56,8 +57,11 @@ class Staff(HttpUser):
             if response.status_code != 302 or "/login/" in response.headers.get("Location", ""):
                 response.failure(f"{self.username} could not sign in ({response.status_code})")
                 raise RuntimeError(f"{self.username} could not sign in")
-        # what this user can see: a page of people, activities and demands to pick from
-        self.people = ids(self.client.get("/people/", name="read: list people").text, "/people/")
+        # what this user can see: a page of people, activities and demands to pick from; each simulated user its
+        # own page of people, as staff rarely edit the same person at the same moment (when two do, the second
+        # save is refused with 409 by the edit-conflict check, which counts here as an error)
+        page = f"?page={self.number}" if self.number > 1 else ""
+        self.people = ids(self.client.get(f"/people/{page}", name="read: list people").text, "/people/")
         self.activities = ids(self.client.get("/activities/", name="read: list activities").text, "/activities/")
         self.demands = ids(self.client.get("/matching/", name="read: list demands").text, "/matching/demands/")
         Staff._ready += 1
